@@ -1,0 +1,442 @@
+"""An independent verifier of rosters: every hard rule of SPEC §3, and the objective.
+
+It reads only the scenario's fields and the roster's sessions and clock times. It
+shares no code with the model builder (``instance.py``, ``model.py``) on purpose:
+a misreading of the SPEC there must not be repeated here, so the rules are written
+again, plainly, from the SPEC's text, in terms of intervals rather than indices.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .roster import Roster, Session
+from .scenario import Patient, Scenario, Therapist
+
+_TIME = re.compile(r"^(\d{2}):(\d{2})$")
+OBJECTIVE_TERMS = ("block_consistency", "continuity", "sessions", "load_balance", "preferences")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule, naming the people and the session."""
+
+    rule: str
+    message: str
+    session: str | None = None
+
+    def __str__(self) -> str:
+        where = f" [{self.session}]" if self.session else ""
+        return f"{self.rule}{where}: {self.message}"
+
+
+@dataclass
+class CheckReport:
+    """Violations found, and the soft terms and objective recomputed from the roster."""
+
+    violations: list[Violation] = field(default_factory=list)
+    terms: dict[str, int] = field(default_factory=dict)
+    objective: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the roster breaks no hard rule."""
+        return not self.violations
+
+    def by_rule(self) -> dict[str, int]:
+        """Violations counted per rule id, for one-line summaries."""
+        counts: dict[str, int] = defaultdict(int)
+        for v in self.violations:
+            counts[v.rule] += 1
+        return dict(counts)
+
+
+def _minutes(text: str) -> int | None:
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    return hours * 60 + minutes if hours < 24 and minutes < 60 else None
+
+
+def _span(s: Session) -> str:
+    return f"{s.day} {s.start}–{s.end}"
+
+
+class _Verifier:
+    def __init__(self, scenario: Scenario, roster: Roster, weights: dict[str, int] | None) -> None:
+        self.sc = scenario
+        self.roster = roster
+        self.weights = {**scenario.objective.model_dump(), **(weights or {})}
+        self.report = CheckReport()
+        self.patients = {p.id: p for p in scenario.patients}
+        self.therapists = {t.id: t for t in scenario.therapists}
+        self.rooms = {r.id: r for r in scenario.rooms}
+        self.types = {g.id: g for g in scenario.group_types}
+        self.blocks = {
+            name: (self._clock(b.start), self._clock(b.end)) for name, b in scenario.program.blocks.items()
+        }
+        self.valid: list[Session] = []  # sessions whose ids and times make sense
+        self.block_of: dict[str, str] = {}  # session id -> block containing it
+
+    @staticmethod
+    def _clock(text: str) -> int:
+        hours, minutes = text.split(":")
+        return int(hours) * 60 + int(minutes)
+
+    def flag(self, rule: str, message: str, session: Session | None = None) -> None:
+        self.report.violations.append(Violation(rule, message, session.id if session else None))
+
+    # -- level of care, recomputed from the scenario's text ----------------------------------
+
+    def requirement(self, patient: Patient, name: str) -> float:
+        own = getattr(patient, name)
+        return own if own is not None else getattr(self.sc.levels[patient.level], name)
+
+    def needs(self, patient: Patient) -> dict[str, int]:
+        counts = {
+            "individual": patient.individual_per_week,
+            "family": patient.family_per_week,
+            "psychiatric": patient.psychiatric_per_week,
+        }
+        counts.update(patient.appointments or {})
+        return counts
+
+    @staticmethod
+    def available(person: Patient | Therapist, day: str, block: str) -> bool:
+        return block in person.availability.get(day, [])
+
+    # -- structure --------------------------------------------------------------------------
+
+    def structure(self) -> None:
+        """Known ids, sensible clock times, groups at block start, appointments on their grid."""
+        seen: set[str] = set()
+        for s in self.roster.sessions:
+            if s.id in seen:
+                self.flag("FORMAT", f"session id {s.id!r} used twice", s)
+                continue
+            seen.add(s.id)
+            unknown = [f"patient {p}" for p in s.patients if p not in self.patients]
+            unknown += [f"therapist {t}" for t in s.therapists if t not in self.therapists]
+            if s.room is not None and s.room not in self.rooms:
+                unknown.append(f"room {s.room}")
+            if s.is_group and s.type not in self.types:
+                unknown.append(f"group type {s.type}")
+            if not s.is_group and (s.kind not in self.sc.appointments or s.type != s.kind):
+                unknown.append(f"appointment kind {s.kind}")
+            if s.day not in self.sc.program.days:
+                unknown.append(f"day {s.day}")
+            if unknown:
+                self.flag("FORMAT", "unknown " + ", ".join(unknown), s)
+                continue
+            start, end = _minutes(s.start), _minutes(s.end)
+            if start is None or end is None or start >= end:
+                self.flag("FORMAT", f"times {s.start}–{s.end} are not a HH:MM interval", s)
+                continue
+            block = next((n for n, (lo, hi) in self.blocks.items() if lo <= start and end <= hi), None)
+            if block is None:
+                self.flag("H2", f"{_span(s)} does not lie inside any block", s)
+                continue
+            self.block_of[s.id] = block
+            lo, hi = self.blocks[block]
+            if s.is_group:
+                duration = self.types[s.type].duration_min or (hi - lo)
+                if start != lo or end - start != duration:
+                    self.flag(
+                        "TIME",
+                        f"group must start at the {block} block's start and last "
+                        f"{duration} min; it runs {s.start}–{s.end}",
+                        s,
+                    )
+            else:
+                duration = self.sc.appointments[s.kind].duration_min
+                if end - start != duration or (start - lo) % duration:
+                    self.flag(
+                        "TIME",
+                        f"{s.kind} must last {duration} min on a {duration}-min grid "
+                        f"from {block} start; it runs {s.start}–{s.end}",
+                        s,
+                    )
+            self.valid.append(s)
+
+    # -- hard rules ---------------------------------------------------------------------------
+
+    def h1_no_double_booking(self) -> None:
+        """No patient, therapist or room in two sessions at once."""
+        timelines: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        for s in self.valid:
+            for p in s.patients:
+                timelines[(f"patient {p}", s.day)].append(s)
+            for t in s.therapists:
+                timelines[(f"therapist {t}", s.day)].append(s)
+            if s.room is not None:
+                timelines[(f"room {s.room}", s.day)].append(s)
+        for (who, _day), sessions in timelines.items():
+            for a, b in combinations(sorted(sessions, key=lambda x: x.start), 2):
+                if _minutes(b.start) < _minutes(a.end):  # type: ignore[operator]
+                    self.flag("H1", f"{who} is in {a.id} ({_span(a)}) and {b.id} ({_span(b)}) at once", b)
+        for s in self.valid:
+            for label, people in (("patient", s.patients), ("therapist", s.therapists)):
+                for person in {x for x in people if people.count(x) > 1}:
+                    self.flag("H1", f"{label} {person} is listed twice", s)
+
+    def h2_within_availability(self) -> None:
+        """Everyone in a session is available in its block that day."""
+        for s in self.valid:
+            block = self.block_of[s.id]
+            for p in s.patients:
+                if not self.available(self.patients[p], s.day, block):
+                    self.flag("H2", f"patient {p} is not available {s.day} {block}", s)
+            for t in s.therapists:
+                if not self.available(self.therapists[t], s.day, block):
+                    self.flag("H2", f"therapist {t} is not available {s.day} {block}", s)
+
+    def therapist_minutes(self) -> dict[str, int]:
+        load: dict[str, int] = defaultdict(int)
+        for s in self.valid:
+            for t in set(s.therapists):
+                load[t] += _minutes(s.end) - _minutes(s.start)  # type: ignore[operator]
+        return load
+
+    def h3_therapist_hours(self) -> None:
+        for t, minutes in sorted(self.therapist_minutes().items()):
+            limit = self.therapists[t].max_hours
+            if minutes > limit * 60 + 1e-6:
+                self.flag("H3", f"therapist {t} works {minutes / 60:g} h; max_hours is {limit:g}")
+
+    def patient_minutes(self) -> dict[str, int]:
+        counted: dict[str, int] = defaultdict(int)
+        for s in self.valid:
+            if s.is_group or self.sc.appointments[s.kind].counts_toward_hours:
+                for p in set(s.patients):
+                    counted[p] += _minutes(s.end) - _minutes(s.start)  # type: ignore[operator]
+        return counted
+
+    def h4_patient_hours(self) -> None:
+        counted = self.patient_minutes()
+        for p in self.sc.patients:
+            hours = counted.get(p.id, 0) / 60
+            low, high = self.requirement(p, "min_hours"), self.requirement(p, "max_hours")
+            if not low - 1e-6 <= hours <= high + 1e-6:
+                self.flag("H4", f"patient {p.id} gets {hours:g} h; {p.level} requires {low:g}–{high:g} h")
+
+    def h5_days(self) -> None:
+        days: dict[str, set[str]] = defaultdict(set)
+        group_blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for s in self.valid:
+            for p in s.patients:
+                days[p].add(s.day)
+                if s.is_group:
+                    group_blocks[(p, s.day)].add(self.block_of[s.id])
+        for p in self.sc.patients:
+            count = len(days.get(p.id, set()))
+            low, high = self.requirement(p, "min_days"), self.requirement(p, "max_days")
+            if not low <= count <= high:
+                self.flag("H5", f"patient {p.id} attends on {count} days; {p.level} requires {low}–{high}")
+        for (p, day), blocks in sorted(group_blocks.items()):
+            limit = self.requirement(self.patients[p], "max_blocks_per_day")
+            if len(blocks) > limit:
+                self.flag(
+                    "H5",
+                    f"patient {p} has groups in {len(blocks)} blocks on {day} "
+                    f"({', '.join(sorted(blocks))}); at most {limit} allowed",
+                )
+
+    def h6_group_size(self) -> None:
+        tracks_in_use = {p.track for p in self.sc.patients} | set(self.sc.program.tracks or [])
+        for s in self.valid:
+            if not s.is_group:
+                continue
+            gt = self.types[s.type]
+            size = len(set(s.patients))
+            if not gt.min_size <= size <= gt.max_size:
+                self.flag("H6", f"{size} patients; {gt.id} needs {gt.min_size}–{gt.max_size}", s)
+            allowed = gt.tracks if gt.tracks is not None else sorted(tracks_in_use)
+            if s.track not in allowed:
+                self.flag("H6", f"track {s.track!r} is not allowed in {gt.id} ({', '.join(allowed)})", s)
+            for p in s.patients:
+                if self.patients[p].track != s.track:
+                    self.flag(
+                        "H6",
+                        f"patient {p} is on track {self.patients[p].track!r}, the session on {s.track!r}",
+                        s,
+                    )
+            if s.room is None:
+                self.flag("H6", "a group needs a room", s)
+            elif self.rooms[s.room].capacity < size:
+                self.flag("H6", f"room {s.room} seats {self.rooms[s.room].capacity}, the group has {size}", s)
+
+    def h7_staffing(self) -> None:
+        for s in self.valid:
+            if s.is_group:
+                self._group_staff(s)
+            else:
+                self._appointment_staff(s)
+
+    def _holds(self, therapist: str, qualification: str | None) -> bool:
+        t = self.therapists[therapist]
+        return t.role == "therapist" if qualification is None else qualification in t.qualifications
+
+    def _group_staff(self, s: Session) -> None:
+        gt = self.types[s.type]
+        roles = list(gt.staff.items()) if gt.staff else [(gt.qualification, 1)]
+        seats = [q for q, n in roles for _ in range(n)]
+        staff = list(dict.fromkeys(s.therapists))
+        wanted = ", ".join(f"{n} x {q or 'therapist'}" for q, n in roles)
+        if len(staff) != len(seats):
+            self.flag(
+                "H7", f"staffed by {len(staff)} ({', '.join(staff) or 'nobody'}); {gt.id} needs {wanted}", s
+            )
+        elif (
+            not staff
+            or not self._holds(staff[0], seats[0])
+            or not _assignable(staff[1:], seats[1:], self._holds)
+        ):
+            self.flag("H7", f"staff {', '.join(staff)} cannot cover {wanted} (the first listed leads)", s)
+        if s.room is not None:
+            room = self.rooms[s.room]
+            if room.group_types is not None and gt.id not in room.group_types:
+                self.flag("H7", f"room {room.id} is reserved for {', '.join(room.group_types)}", s)
+
+    def _appointment_staff(self, s: Session) -> None:
+        kind = self.sc.appointments[s.kind]
+        if len(s.therapists) != 1 or len(s.patients) != 1:
+            self.flag(
+                "H7",
+                f"an appointment has one clinician and one patient; found "
+                f"{len(s.therapists)} and {len(s.patients)}",
+                s,
+            )
+            return
+        t = self.therapists[s.therapists[0]]
+        if t.role != kind.role:
+            self.flag("H7", f"{t.id} is a {t.role}; {s.kind} needs a {kind.role}", s)
+        if kind.qualification and kind.qualification not in t.qualifications:
+            self.flag("H7", f"{t.id} lacks qualification {kind.qualification!r} for {s.kind}", s)
+        primary = self.patients[s.patients[0]].primary_therapist
+        if s.kind == "individual" and primary and primary != t.id:
+            self.flag(
+                "H7",
+                f"individual session of {s.patients[0]} is with {t.id}, not the primary therapist {primary}",
+                s,
+            )
+
+    def h8_appointments(self) -> None:
+        got: dict[tuple[str, str], int] = defaultdict(int)
+        for s in self.valid:
+            if not s.is_group:
+                for p in s.patients:
+                    got[(p, s.kind)] += 1
+        for p in self.sc.patients:
+            needs = self.needs(p)
+            for kind in sorted(set(needs) | {k for q, k in got if q == p.id}):
+                want, have = needs.get(kind, 0), got.get((p.id, kind), 0)
+                if want != have:
+                    self.flag("H8", f"patient {p.id} has {have} {kind} appointment(s); needs {want}")
+
+    def h9_group_attendance(self) -> None:
+        weekly: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        for s in self.valid:
+            if s.is_group:
+                for p in set(s.patients):
+                    weekly[(p, s.type)].append(s)
+        for p in self.sc.patients:
+            for gt in self.sc.group_types:
+                sessions = weekly.get((p.id, gt.id), [])
+                allowed = gt.tracks is None or p.track in gt.tracks
+                low = gt.per_patient_week.min if allowed else 0
+                if not low <= len(sessions) <= gt.per_patient_week.max:
+                    self.flag(
+                        "H9",
+                        f"patient {p.id} attends {gt.id} {len(sessions)} time(s); "
+                        f"allowed {low}–{gt.per_patient_week.max}",
+                    )
+                per_day: dict[str, list[str]] = defaultdict(list)
+                for s in sessions:
+                    per_day[s.day].append(s.id)
+                for day, ids in sorted(per_day.items()):
+                    if len(ids) > 1:
+                        self.flag(
+                            "H9",
+                            f"patient {p.id} attends {gt.id} {len(ids)} times on {day} ({', '.join(ids)})",
+                        )
+
+    # -- objective ------------------------------------------------------------------------------
+
+    def objective(self) -> None:
+        """S1–S5 recomputed from the roster, as documented in the README ('Objective')."""
+        group_blocks: dict[str, set[str]] = defaultdict(set)
+        leaders: dict[tuple[str, str], set[str]] = defaultdict(set)
+        outside = 0
+        for s in self.valid:
+            block = self.block_of[s.id]
+            for p in set(s.patients):
+                preferred = self.patients[p].preferred_blocks
+                if preferred and block not in preferred:
+                    outside += 1
+                if s.is_group:
+                    group_blocks[p].add(block)
+                    if s.therapists:
+                        leaders[(p, s.type)].add(s.therapists[0])
+        terms = {
+            "block_consistency": sum(
+                max(0, len(blocks) - self.requirement(self.patients[p], "max_blocks_per_day"))
+                for p, blocks in group_blocks.items()
+            ),
+            "continuity": sum(len(leads) - 1 for leads in leaders.values() if leads),
+            "sessions": sum(1 for s in self.valid if s.is_group),
+            "load_balance": self._load_peaks(),
+            "preferences": outside,
+        }
+        self.report.terms = terms
+        self.report.objective = sum(self.weights[name] * value for name, value in terms.items())
+
+    def _load_peaks(self) -> int:
+        """Per role with two or more clinicians able to work: the highest load, in whole percent."""
+        load = self.therapist_minutes()
+        by_role: dict[str, list[int]] = defaultdict(list)
+        for t in self.sc.therapists:
+            works = t.max_hours > 0 and any(
+                blocks for day, blocks in t.availability.items() if day in self.sc.program.days
+            )
+            if works:
+                by_role[t.role].append(math.ceil(100 * load.get(t.id, 0) / (t.max_hours * 60) - 1e-9))
+        return sum(max(percents) for percents in by_role.values() if len(percents) >= 2)
+
+
+def _assignable(staff: list[str], seats: list[str | None], holds: object) -> bool:
+    """Whether distinct staff can fill the seats (a small bipartite matching)."""
+    match: dict[int, int] = {}
+
+    def place(person: int, tried: set[int]) -> bool:
+        for seat, qualification in enumerate(seats):
+            if seat in tried or not holds(staff[person], qualification):  # type: ignore[operator]
+                continue
+            tried.add(seat)
+            if seat not in match or place(match[seat], tried):
+                match[seat] = person
+                return True
+        return False
+
+    return all(place(person, set()) for person in range(len(staff)))
+
+
+def check_roster(scenario: Scenario, roster: Roster, weights: dict[str, int] | None = None) -> CheckReport:
+    """Verify ``roster`` against every hard rule of ``scenario`` and recompute its objective."""
+    verifier = _Verifier(scenario, roster, weights)
+    verifier.structure()
+    verifier.h1_no_double_booking()
+    verifier.h2_within_availability()
+    verifier.h3_therapist_hours()
+    verifier.h4_patient_hours()
+    verifier.h5_days()
+    verifier.h6_group_size()
+    verifier.h7_staffing()
+    verifier.h8_appointments()
+    verifier.h9_group_attendance()
+    verifier.objective()
+    return verifier.report

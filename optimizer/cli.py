@@ -1,0 +1,205 @@
+"""The ``iop-roster`` command line: parses, calls the library, prints. Nothing more.
+
+Exit codes: 0 a roster meeting every rule; 1 the checker found violations (``check``);
+2 bad input; 4 no roster (infeasible or nothing found in time); 5 internal error
+(model and checker disagree).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from . import __version__
+from .check import check_roster
+from .roster import load_roster
+from .scenario import Scenario, ScenarioError, load_scenario, scenario_warnings
+from .solve import Progress, SolveOptions
+from .views import FORMATS, write_views
+from .views.summary import summary_rows
+from .workflow import ModelCheckerMismatchError, solve_verified
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NO_ROSTER, EXIT_INTERNAL = 0, 1, 2, 4, 5
+WEIGHT_NAMES = ("block_consistency", "continuity", "sessions", "load_balance", "preferences", "stability")
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_input_errors(command: F) -> F:
+    """Turn bad input into a clear message and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ScenarioError as exc:
+            for problem in exc.problems:
+                err.print(Text(str(problem)), style="red")
+            err.print(f"{len(exc.problems)} problem(s) in the input; nothing was written.")
+            sys.exit(EXIT_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="iop-roster")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """Weekly roster optimizer for IOP and PHP behavioral-health programs."""
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+
+
+def _load(path: Path) -> Scenario:
+    scenario = load_scenario(path)
+    for warning in scenario_warnings(scenario, path):
+        err.print(Text(str(warning)), style="yellow")
+    return scenario
+
+
+def _weights(pairs: tuple[str, ...]) -> dict[str, int]:
+    weights = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in WEIGHT_NAMES or not value.isdigit():
+            raise click.BadParameter(
+                f"{pair!r}: expected NAME=WHOLE_NUMBER with NAME one of {', '.join(WEIGHT_NAMES)}",
+                param_hint="--weight",
+            )
+        weights[name] = int(value)
+    return weights
+
+
+def _progress_line(p: Progress) -> Text:
+    if p.objective is None:
+        best = "searching for a first roster"
+    else:
+        gap = max(0.0, p.objective - (p.bound or 0)) / max(1.0, abs(p.objective))
+        best = f"best {p.objective:g}  bound {p.bound:g}  gap {100 * gap:.1f}%  rosters {p.solutions}"
+    return Text(f"⏱ {p.elapsed:6.1f}s  {best}")
+
+
+def _check_outputs_are_not_inputs(out_dir: Path, inputs: list[Path]) -> None:
+    """Refuse to overwrite anything the user gave us."""
+    taken = {p.resolve() for p in inputs}
+    for name in ("roster.json", "sessions.csv", "patients.csv", "therapists.csv"):
+        if (out_dir / name).resolve() in taken:
+            raise click.BadParameter(f"{out_dir / name} is an input file; choose another output folder")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for roster.json and views (default: out/<scenario name>).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to search before returning the best roster found.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0, max=64),
+    default=0,
+    show_default=True,
+    help="CP-SAT search workers (0: one per core, up to 8).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option(
+    "--weight",
+    "weights",
+    multiple=True,
+    metavar="NAME=N",
+    help="Override an objective weight, e.g. --weight sessions=20 (repeatable).",
+)
+@click.option(
+    "--formats", default=",".join(FORMATS), show_default=True, help="Comma-separated views to write."
+)
+@click.option("--log-search", is_flag=True, help="Print CP-SAT's search log.")
+@reports_input_errors
+def solve(
+    scenario: Path,
+    out_dir: Path | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    weights: tuple[str, ...],
+    formats: str,
+    log_search: bool,
+) -> None:
+    """Roster the week in SCENARIO; write roster.json and views, checked first."""
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
+            param_hint="--formats",
+        )
+    out_dir = out_dir or Path("out") / scenario.stem
+    inputs = [
+        p
+        for pattern in ("*.yaml", "*.yml", "*.json", "*.csv", "*.xlsx")
+        for p in scenario.parent.glob(pattern)
+    ]
+    _check_outputs_are_not_inputs(out_dir, [scenario, *inputs])
+    sc = _load(scenario)
+    options = SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, log_search=log_search, weights=_weights(weights)
+    )
+    live = err.is_terminal and not log_search
+    try:
+        if live:
+            with Live(
+                Text("building the model…"), console=err, transient=True, refresh_per_second=4
+            ) as display:
+                outcome = solve_verified(sc, options, on_tick=lambda p: display.update(_progress_line(p)))
+        else:
+            outcome = solve_verified(sc, options)
+    except ModelCheckerMismatchError as exc:
+        err.print(Text(f"INTERNAL ERROR: {exc}"), style="bold red")
+        sys.exit(EXIT_INTERNAL)
+    table = Table(title=f"{sc.program.name} — week of {sc.program.week_of}", show_header=False)
+    for label, value in summary_rows(sc, outcome):
+        table.add_row(label, value)
+    out.print(table)
+    if outcome.roster is None:
+        err.print(f"No roster: {outcome.result.status}. Nothing was written.")
+        sys.exit(EXIT_NO_ROSTER)
+    written = write_views(sc, outcome.roster, out_dir, chosen)
+    out.print(f"checked: 0 violations; wrote {', '.join(str(p) for p in written)}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reports_input_errors
+def check(scenario: Path, roster: Path) -> None:
+    """Verify ROSTER against every hard rule of SCENARIO; exit 1 on any violation."""
+    sc = _load(scenario)
+    report = check_roster(sc, load_roster(roster))
+    for violation in report.violations:
+        out.print(Text(str(violation)))
+    terms = ", ".join(f"{k} {v}" for k, v in report.terms.items())
+    if report.violations:
+        counts = ", ".join(f"{rule} {n}" for rule, n in sorted(report.by_rule().items()))
+        out.print(f"{len(report.violations)} violation(s) ({counts})")
+        sys.exit(EXIT_VIOLATIONS)
+    out.print(f"OK: 0 violations; objective {report.objective} ({terms})")

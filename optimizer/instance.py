@@ -1,0 +1,288 @@
+"""The scenario as dense indices and time grids: what the model builder works on.
+
+External ids stay at the edges; inside, people, blocks and group types are small
+integers and every candidate (a session that could run, a seat a patient could take,
+an appointment slot) is enumerated once here. Availability (H2), tracks and
+qualifications already rule most combinations out, and no candidate is made for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .scenario import Scenario
+
+Period = tuple[int, int]  # (day index, block index)
+
+
+@dataclass(frozen=True)
+class SessionCandidate:
+    """A group session that could run: keyed by its leader, so parallel sessions differ."""
+
+    day: int
+    block: int
+    group_type: int
+    track: int
+    lead: int
+    duration: int
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An appointment time on the grid of its kind inside a block."""
+
+    day: int
+    block: int
+    index: int
+    start: int  # minutes after midnight
+    end: int
+
+
+@dataclass(frozen=True)
+class PatientInfo:
+    """A patient's resolved requirements (level with overrides), in minutes and days."""
+
+    min_minutes: int
+    max_minutes: int
+    min_days: int
+    max_days: int
+    max_blocks_per_day: int
+    periods: frozenset[Period]
+    appointments: dict[int, int]  # kind index -> count
+    preferred_blocks: frozenset[int] | None
+    primary: int | None
+
+
+@dataclass
+class Instance:
+    """Dense view of one scenario; built once, read by the model and the extractor."""
+
+    scenario: Scenario
+    days: list[str] = field(init=False)
+    blocks: list[str] = field(init=False)
+    block_start: list[int] = field(init=False)
+    block_end: list[int] = field(init=False)
+    tracks: list[str] = field(init=False)
+    kinds: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        sc = self.scenario
+        self.days = list(sc.program.days)
+        self.blocks = list(sc.program.blocks)
+        self.block_start = [sc.program.blocks[b].start_min for b in self.blocks]
+        self.block_end = [sc.program.blocks[b].end_min for b in self.blocks]
+        self.tracks = sc.tracks()
+        self.kinds = list(sc.appointments)
+
+    # -- people ---------------------------------------------------------------------
+
+    def _periods(self, availability: dict[str, list[str]]) -> frozenset[Period]:
+        day_index = {d: i for i, d in enumerate(self.days)}
+        block_index = {b: i for i, b in enumerate(self.blocks)}
+        return frozenset(
+            (day_index[d], block_index[b])
+            for d, names in availability.items()
+            if d in day_index
+            for b in names
+        )
+
+    @cached_property
+    def therapist_periods(self) -> list[frozenset[Period]]:
+        """Periods each therapist is available in (H2)."""
+        return [self._periods(t.availability) for t in self.scenario.therapists]
+
+    @cached_property
+    def therapist_max_minutes(self) -> list[int]:
+        """Weekly limit of each clinician in minutes (H3); hours are whole minutes."""
+        return [round(t.max_hours * 60) for t in self.scenario.therapists]
+
+    @cached_property
+    def patients(self) -> list[PatientInfo]:
+        """Each patient's requirements with level and overrides resolved once."""
+        sc = self.scenario
+        therapist_index = {t.id: i for i, t in enumerate(sc.therapists)}
+        kind_index = {k: i for i, k in enumerate(self.kinds)}
+        block_index = {b: i for i, b in enumerate(self.blocks)}
+        infos = []
+        for patient in sc.patients:
+            level = sc.level_of(patient)
+            preferred = patient.preferred_blocks
+            infos.append(
+                PatientInfo(
+                    min_minutes=round(level.min_hours * 60),
+                    max_minutes=round(level.max_hours * 60),
+                    min_days=level.min_days,
+                    max_days=level.max_days,
+                    max_blocks_per_day=level.max_blocks_per_day,
+                    periods=self._periods(patient.availability),
+                    appointments={kind_index[k]: n for k, n in patient.appointment_counts().items()},
+                    preferred_blocks=(frozenset(block_index[b] for b in preferred) if preferred else None),
+                    primary=therapist_index.get(patient.primary_therapist or ""),
+                )
+            )
+        return infos
+
+    @cached_property
+    def patient_track(self) -> list[int]:
+        """Track index of each patient."""
+        track_index = {t: i for i, t in enumerate(self.tracks)}
+        return [track_index[p.track] for p in self.scenario.patients]
+
+    # -- groups ---------------------------------------------------------------------
+
+    @cached_property
+    def group_durations(self) -> list[list[int | None]]:
+        """Minutes of each group type in each block, None where it does not fit."""
+        sc = self.scenario
+        return [[sc.group_duration(g, b) for b in self.blocks] for g in sc.group_types]
+
+    @cached_property
+    def group_tracks(self) -> list[list[int]]:
+        """Track indices each group type may serve."""
+        track_index = {t: i for i, t in enumerate(self.tracks)}
+        return [
+            [track_index[t] for t in self.scenario.group_tracks(g) if t in track_index]
+            for g in self.scenario.group_types
+        ]
+
+    def holds(self, therapist: int, qualification: str | None) -> bool:
+        """Whether a clinician can fill a group role needing ``qualification``.
+
+        A named qualification may be held by anyone; with none, the role is for a
+        therapist (SPEC: 'omit: any therapist').
+        """
+        t = self.scenario.therapists[therapist]
+        if qualification is None:
+            return t.role == "therapist"
+        return qualification in t.qualifications
+
+    @cached_property
+    def staffing(self) -> list[list[tuple[str | None, int]]]:
+        """Per group type: (qualification, count) roles; role 0's first holder leads."""
+        return [g.staffing() for g in self.scenario.group_types]
+
+    @cached_property
+    def room_classes(self) -> list[tuple[int, frozenset[str] | None, list[int]]]:
+        """Rooms grouped by (capacity, allowed group types): rooms in a class are interchangeable."""
+        classes: dict[tuple[int, frozenset[str] | None], list[int]] = {}
+        for index, room in enumerate(self.scenario.rooms):
+            allowed = frozenset(room.group_types) if room.group_types is not None else None
+            classes.setdefault((room.capacity, allowed), []).append(index)
+        return [
+            (cap, allowed, rooms)
+            for (cap, allowed), rooms in sorted(
+                classes.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1] or []))
+            )
+        ]
+
+    def room_classes_for(self, group_type: int) -> list[int]:
+        """Room classes a group type may use (suited to it and able to seat its minimum)."""
+        gt = self.scenario.group_types[group_type]
+        return [
+            c
+            for c, (cap, allowed, _) in enumerate(self.room_classes)
+            if (allowed is None or gt.id in allowed) and cap >= gt.min_size
+        ]
+
+    @cached_property
+    def session_candidates(self) -> list[SessionCandidate]:
+        """Every session that could run (H2, H6 and H7 filters applied up front)."""
+        sc = self.scenario
+        candidates = []
+        attendable = self.attendable_periods
+        for g, gt in enumerate(sc.group_types):
+            if gt.per_patient_week.max == 0 or not self.room_classes_for(g):
+                continue
+            roles = self.staffing[g]
+            lead_qualification = roles[0][0]
+            for t in self.group_tracks[g]:
+                for d in range(len(self.days)):
+                    for b in range(len(self.blocks)):
+                        duration = self.group_durations[g][b]
+                        if duration is None or len(attendable.get((g, t, d, b), ())) < gt.min_size:
+                            continue
+                        leaders = [
+                            th
+                            for th in range(len(sc.therapists))
+                            if (d, b) in self.therapist_periods[th]
+                            and self.holds(th, lead_qualification)
+                            and self.therapist_max_minutes[th] >= duration
+                        ]
+                        if not self._co_staff_possible(g, d, b):
+                            continue
+                        candidates.extend(SessionCandidate(d, b, g, t, th, duration) for th in leaders)
+        return candidates
+
+    def _co_staff_possible(self, g: int, d: int, b: int) -> bool:
+        """Whether enough distinct clinicians are available to staff one session of ``g``."""
+        roles = self.staffing[g]
+        needed = sum(count for _, count in roles)
+        if needed == 1:
+            return True
+        available = [
+            th for th in range(len(self.scenario.therapists)) if (d, b) in self.therapist_periods[th]
+        ]
+        if len(available) < needed:
+            return False
+        return all(sum(self.holds(th, q) for th in available) >= n for q, n in roles)
+
+    def co_roles(self, g: int) -> list[tuple[str | None, int]]:
+        """Roles of a group type beyond its leader: (qualification, count per session)."""
+        roles = [(q, n) for q, n in self.staffing[g]]
+        first_q, first_n = roles[0]
+        rest = [(first_q, first_n - 1)] if first_n > 1 else []
+        return [*rest, *roles[1:]]
+
+    @cached_property
+    def attendable_periods(self) -> dict[tuple[int, int, int, int], list[int]]:
+        """(group type, track, day, block) -> patients who could attend such a session."""
+        result: dict[tuple[int, int, int, int], list[int]] = {}
+        for p, info in enumerate(self.patients):
+            t = self.patient_track[p]
+            for g in range(len(self.scenario.group_types)):
+                if t not in self.group_tracks[g]:
+                    continue
+                for d, b in info.periods:
+                    if self.group_durations[g][b] is not None:
+                        result.setdefault((g, t, d, b), []).append(p)
+        return result
+
+    # -- appointments ---------------------------------------------------------------
+
+    @cached_property
+    def kind_duration(self) -> list[int]:
+        """Minutes of each appointment kind."""
+        return [self.scenario.appointments[k].duration_min for k in self.kinds]
+
+    def slots(self, kind: int, day: int, block: int) -> list[Slot]:
+        """Grid slots of an appointment kind inside one block (SPEC §2)."""
+        duration = self.kind_duration[kind]
+        start, end = self.block_start[block], self.block_end[block]
+        count = (end - start) // duration
+        return [Slot(day, block, i, start + i * duration, start + (i + 1) * duration) for i in range(count)]
+
+    def can_give(self, therapist: int, kind: int) -> bool:
+        """Whether a clinician has the role and qualification an appointment kind needs (H7)."""
+        spec = self.scenario.appointments[self.kinds[kind]]
+        t = self.scenario.therapists[therapist]
+        return t.role == spec.role and (spec.qualification is None or spec.qualification in t.qualifications)
+
+    def appointment_givers(self, patient: int, kind: int) -> list[int] | None:
+        """Clinicians who must give this patient's appointments, or None if anyone eligible may.
+
+        Only individual sessions of a patient with a primary therapist are personal;
+        all other requests share one pool per kind (any eligible clinician will do).
+        """
+        info = self.patients[patient]
+        if self.kinds[kind] == "individual" and info.primary is not None:
+            return [info.primary]
+        return None
+
+    @cached_property
+    def kind_pool(self) -> list[list[int]]:
+        """Eligible clinicians per appointment kind."""
+        return [
+            [th for th in range(len(self.scenario.therapists)) if self.can_give(th, k)]
+            for k in range(len(self.kinds))
+        ]
