@@ -370,18 +370,18 @@ class _Verifier:
     def objective(self) -> None:
         """S1–S5 recomputed from the roster, as documented in the README ('Objective')."""
         group_blocks: dict[str, set[str]] = defaultdict(set)
-        leaders: dict[tuple[str, str], set[str]] = defaultdict(set)
+        leaders: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
         outside = 0
         for s in self.valid:
             block = self.block_of[s.id]
+            if s.is_group and s.therapists:
+                leaders[(block, s.type, s.track)].add(s.therapists[0])
             for p in set(s.patients):
                 preferred = self.patients[p].preferred_blocks
                 if preferred and block not in preferred:
                     outside += 1
                 if s.is_group:
                     group_blocks[p].add(block)
-                    if s.therapists:
-                        leaders[(p, s.type)].add(s.therapists[0])
         terms = {
             "block_consistency": sum(
                 max(0, len(blocks) - self.requirement(self.patients[p], "max_blocks_per_day"))

@@ -8,8 +8,10 @@ Exit codes: 0 a roster meeting every rule; 1 the checker found violations (``che
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,8 +24,11 @@ from rich.text import Text
 
 from . import __version__
 from .check import check_roster
+from .files import write_atomic
+from .generate import GeneratorSettings, generate
 from .roster import load_roster
-from .scenario import Scenario, ScenarioError, load_scenario, scenario_warnings
+from .scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_warnings
+from .scenario.write import write_scenario
 from .solve import Progress, SolveOptions
 from .views import FORMATS, write_views
 from .views.summary import summary_rows
@@ -203,3 +208,70 @@ def check(scenario: Path, roster: Path) -> None:
         out.print(f"{len(report.violations)} violation(s) ({counts})")
         sys.exit(EXIT_VIOLATIONS)
     out.print(f"OK: 0 violations; objective {report.objective} ({terms})")
+
+
+@main.command()
+@click.option("--patients", type=click.IntRange(min=4, max=20000), default=80, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--slack",
+    type=click.FloatRange(0, 3),
+    default=1.0,
+    show_default=True,
+    help="Spare staff hours, availability and rooms (0: staff just sufficient).",
+)
+@click.option("--max-size", type=click.IntRange(4, 30), default=8, show_default=True, help="Group size cap.")
+@click.option("--php-share", type=click.FloatRange(0, 1), default=0.15, show_default=True)
+@click.option("--adolescent-share", type=click.FloatRange(0, 1), default=0.15, show_default=True)
+@click.option("--name", help="Program name (default: describes the settings).")
+@click.option(
+    "--tables",
+    type=click.Choice(["inline", "csv", "xlsx"]),
+    default="inline",
+    show_default=True,
+    help="Write patients, therapists, rooms and group types inline or as tables beside the file.",
+)
+@click.option(
+    "--planted",
+    "planted_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the planted roster that proves the week feasible.",
+)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def generate_command(
+    patients: int,
+    seed: int,
+    slack: float,
+    max_size: int,
+    php_share: float,
+    adolescent_share: float,
+    name: str | None,
+    tables: str,
+    planted_path: Path | None,
+    output: Path,
+) -> None:
+    """Write a realistic synthetic week, feasible by construction (see README)."""
+    settings = GeneratorSettings(
+        patients=patients,
+        seed=seed,
+        slack=slack,
+        max_size=max_size,
+        php_share=php_share,
+        adolescent_share=adolescent_share,
+        name=name,
+    )
+    document, planted = generate(settings)
+    scenario = scenario_from_dict(document)
+    written = write_scenario(scenario, output, tables)  # type: ignore[arg-type]
+    if planted_path is not None:
+        written.append(write_atomic(planted_path, json.dumps(planted, indent=2) + "\n"))
+    roles = Counter(t.role for t in scenario.therapists)
+    plural = {"therapist": "therapists", "prescriber": "prescribers", "coach": "coaches"}
+    staff = ", ".join(f"{roles[r]} {r if roles[r] == 1 else plural[r]}" for r in plural if roles[r])
+    out.print(
+        f"{len(scenario.patients)} patients, {staff}, {len(scenario.rooms)} rooms; "
+        f"wrote {', '.join(str(p) for p in written)}"
+    )
+
+
+generate_command.name = "generate"

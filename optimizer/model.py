@@ -2,16 +2,23 @@
 
 Formulation in one paragraph. A group session is identified by (day, block, group
 type, track, leader): a clinician leads at most one session at a time, so the leader
-tells parallel sessions apart and there is no symmetry between identical sessions to
-break. ``open[s]`` says session ``s`` runs; ``attend[p, s]`` seats patient ``p`` in it.
-Rooms are pooled by class (same capacity and allowed types): ``room[s, c]`` takes one
-room of class ``c`` and the rooms of a class are numbered only when the roster is
-written. Appointments sit on the grid of their kind inside blocks; an individual
-session with a named primary therapist is a personal variable ``appt[p, k, slot, th]``,
-every other request joins a pool per kind and slot (``pooled[p, k, slot]``) matched by
-``give[th, k, slot]`` from eligible clinicians, which is exact because eligibility then
-depends on the kind alone. Time conflicts (H1) are linear: for every person and block,
-the items covering each elementary time segment sum to at most one.
+tells parallel sessions apart and there is no symmetry between identical sessions.
+``open[s]`` says session ``s`` runs and ``room[s, c]`` gives it a room of class ``c``
+(rooms of equal capacity and use are pooled, and numbered only when the roster is
+written). Patients are seated by *family*: ``attend[p, d, b, g]`` says patient ``p``
+attends a ``g`` group in block ``b`` of day ``d``, and the seats of each (day, block,
+type, track) must lie between ``min_size`` per open session and the sum of the open
+sessions' room-limited capacities. Any head count in that range splits into sessions
+of legal sizes, so the aggregation is exact, and the model grows with patients, not
+with patients x possible leaders. Who sits with which leader is decided when the
+roster is written, keeping patients with the leader and cohort of their earlier days
+wherever capacity allows. Appointments sit on the grid of their kind inside blocks;
+an individual session with a named primary therapist is a personal variable
+``appt[p, k, slot, th]``; every other request joins a pool per kind and slot
+(``pooled[p, k, slot]``) matched by ``give[th, k, slot]`` from eligible clinicians,
+exact because eligibility then depends on the kind alone. Time conflicts (H1) are
+linear: for every person and block, the items covering each elementary time segment
+sum to at most one.
 
 Every function below adds one family of the SPEC §3 catalogue and says so in its name;
 ``HARD_RULES`` and ``SOFT_GOALS`` list them in order.
@@ -23,6 +30,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -57,7 +65,7 @@ class RosterModel:
         self.weights: dict[str, int] = {**defaults, **(weights or {})}
         self.candidates: list[SessionCandidate] = instance.session_candidates
         self.open: dict[int, Var] = {}
-        self.attend: dict[tuple[int, int], Var] = {}
+        self.attend: dict[tuple[int, int, int, int], Var] = {}  # (patient, day, block, type)
         self.room: dict[tuple[int, int], Var] = {}
         self.co: dict[tuple[int, int, int, int, int, int], Var] = {}
         self.appt: dict[tuple[int, int, Slot, int], Var] = {}
@@ -88,34 +96,35 @@ class RosterModel:
         )  # fmt: skip
 
     def _make_group_variables(self) -> None:
-        """open, attend and room variables, made only where H2/H6/H7 allow (see Instance)."""
+        """open, room, attend and co-staff variables, made only where H2/H6/H7 allow."""
         inst = self.inst
         new = self.model.new_bool_var
-        attendable = inst.attendable_periods
         for index, c in enumerate(self.candidates):
             label = self._session_label(c)
             self.open[index] = new(self._name("open", *label))
-            for p in attendable[(c.group_type, c.track, c.day, c.block)]:
-                pid = self.sc.patients[p].id
-                self.attend[(p, index)] = new(self._name("attend", pid, *label))
             classes = inst.room_classes_for(c.group_type)
             if len(classes) == 1:
                 self.room[(index, classes[0])] = self.open[index]
             else:
                 for cls in classes:
                     self.room[(index, cls)] = new(self._name("room", *label, f"class{cls}"))
-        by_period = self.sessions_by_period
-        for (d, b, g, t), sessions in by_period.items():
-            for role, (qualification, _) in enumerate(self.inst.co_roles(g)):
+        for d, b, g, t in self.families:
+            type_id = self.sc.group_types[g].id
+            for p in inst.attendable_periods[(g, t, d, b)]:
+                where = (self.sc.patients[p].id, inst.days[d], inst.blocks[b], type_id)
+                self.attend[(p, d, b, g)] = new(self._name("attend", *where))
+            for role, (qualification, _) in enumerate(inst.co_roles(g)):
                 for th in range(len(self.sc.therapists)):
                     if (d, b) in inst.therapist_periods[th] and inst.holds(th, qualification):
-                        name = self._name(
-                            "co",
+                        label = (
                             self.sc.therapists[th].id,
-                            *self._session_label(self.candidates[sessions[0]])[:4],
+                            inst.days[d],
+                            inst.blocks[b],
+                            type_id,
+                            inst.tracks[t],
                             f"role{role}",
                         )
-                        self.co[(th, d, b, g, t, role)] = self.model.new_bool_var(name)
+                        self.co[(th, d, b, g, t, role)] = new(self._name("co", *label))
 
     def _make_appointment_variables(self) -> None:
         """Personal and pooled appointment variables on each kind's grid (H2, H7 domains)."""
@@ -150,27 +159,25 @@ class RosterModel:
                     )
                     self.give[(th, k, slot)] = new(name)
 
-    @property
-    def sessions_by_period(self) -> dict[tuple[int, int, int, int], list[int]]:
-        """(day, block, group type, track) -> candidate indices."""
+    @cached_property
+    def families(self) -> dict[tuple[int, int, int, int], list[int]]:
+        """(day, block, group type, track) -> its candidate sessions, one per possible leader."""
         groups: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
         for index, c in enumerate(self.candidates):
             groups[(c.day, c.block, c.group_type, c.track)].append(index)
-        return groups
+        return dict(groups)
 
     def _index_items(self) -> None:
         """What occupies each patient and clinician, per (person, day, block)."""
         inst = self.inst
         self.patient_items: dict[tuple[int, int, int], list[Item]] = defaultdict(list)
         self.therapist_items: dict[tuple[int, int, int], list[Item]] = defaultdict(list)
-        self.attend_by_session: dict[int, list[tuple[int, Var]]] = defaultdict(list)
-        for (p, s), var in self.attend.items():
-            c = self.candidates[s]
-            start = inst.block_start[c.block]
-            self.patient_items[(p, c.day, c.block)].append(
-                Item(var, start, start + c.duration, c.duration, True)
-            )
-            self.attend_by_session[s].append((p, var))
+        self.seats: dict[tuple[int, int, int, int], list[Var]] = defaultdict(list)
+        for (p, d, b, g), var in self.attend.items():
+            duration = inst.group_durations[g][b] or 0
+            start = inst.block_start[b]
+            self.patient_items[(p, d, b)].append(Item(var, start, start + duration, duration, True))
+            self.seats[(d, b, g, inst.patient_track[p])].append(var)
         for s, var in self.open.items():
             c = self.candidates[s]
             start = inst.block_start[c.block]
@@ -331,23 +338,25 @@ def H5_days(m: RosterModel) -> None:
 
 
 def H6_group_size(m: RosterModel) -> None:
-    """Each open session seats min_size..max_size patients of its track, in a room that holds them."""
+    """Sessions seat min_size..max_size patients of their track, in rooms that hold them.
+
+    Per (day, block, type, track): min_size x sessions open <= seats taken <= the sum
+    of each open session's capacity, min(max_size, its room's capacity). Any head
+    count in that range splits into sessions of legal sizes (every usable room class
+    seats at least min_size), so this is exact. Tracks never mix: seats are per track.
+    """
     inst = m.inst
-    for s, c in enumerate(m.candidates):
-        gt = m.sc.group_types[c.group_type]
-        seats = m.attend_by_session.get(s, [])
-        opened = m.open[s]
-        size = sum(v for _, v in seats)
-        m.model.add(size <= gt.max_size * opened)
-        m.model.add(size >= gt.min_size * opened)
-        for _, var in seats:
-            m.model.add_implication(var, opened)
-        rooms = m.room_by_session[s]
-        capacities = {cls: inst.room_classes[cls][0] for cls, _ in rooms}
-        if len(rooms) > 1:
-            m.model.add(sum(var for _, var in rooms) == opened)
-        if min(capacities.values()) < gt.max_size:
-            m.model.add(size <= sum(min(capacities[cls], gt.max_size) * var for cls, var in rooms))
+    for family, sessions in m.families.items():
+        gt = m.sc.group_types[family[2]]
+        seats = sum(m.seats.get(family, []))
+        capacity = []
+        for s in sessions:
+            rooms = m.room_by_session[s]
+            if len(rooms) > 1:
+                m.model.add(sum(var for _, var in rooms) == m.open[s])
+            capacity.extend(min(gt.max_size, inst.room_classes[cls][0]) * var for cls, var in rooms)
+        m.model.add(seats <= sum(capacity))
+        m.model.add(seats >= gt.min_size * sum(m.open[s] for s in sessions))
 
 
 def H7_staffing(m: RosterModel) -> None:
@@ -359,7 +368,7 @@ def H7_staffing(m: RosterModel) -> None:
     roles can be dealt out to the sessions with distinct staff in each. Pooled
     appointments: each slot has as many eligible givers as patients booked.
     """
-    for (d, b, g, t), sessions in m.sessions_by_period.items():
+    for (d, b, g, t), sessions in m.families.items():
         for role, (_, count) in enumerate(m.inst.co_roles(g)):
             takers = [var for _, var in m.co_by_role.get((d, b, g, t, role), [])]
             m.model.add(sum(takers) == count * sum(m.open[s] for s in sessions))
@@ -389,10 +398,9 @@ def H9_group_attendance(m: RosterModel) -> None:
     """Each group type attended within per_patient_week bounds, at most once a day."""
     per_type: dict[tuple[int, int], list[Var]] = defaultdict(list)
     per_day: dict[tuple[int, int, int], list[Var]] = defaultdict(list)
-    for (p, s), var in m.attend.items():
-        c = m.candidates[s]
-        per_type[(p, c.group_type)].append(var)
-        per_day[(p, c.group_type, c.day)].append(var)
+    for (p, d, _b, g), var in m.attend.items():
+        per_type[(p, g)].append(var)
+        per_day[(p, g, d)].append(var)
     for p in range(len(m.sc.patients)):
         track = m.inst.patient_track[p]
         for g, gt in enumerate(m.sc.group_types):
@@ -437,31 +445,29 @@ def S1_block_consistency(m: RosterModel) -> cp_model.LinearExprT:
 
 
 def S2_continuity(m: RosterModel) -> cp_model.LinearExprT:
-    """Per patient and group type: distinct group leaders beyond the first."""
-    seats: dict[tuple[int, int, int], list[Var]] = defaultdict(list)
-    for (p, s), var in m.attend.items():
-        c = m.candidates[s]
-        seats[(p, c.group_type, c.lead)].append(var)
-    leaders: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for p, g, lead in seats:
-        leaders[(p, g)].append(lead)
+    """Per (block, group type, track): distinct clinicians leading it in the week, beyond one.
+
+    A family led by the same clinician all week lets its patients keep their leader
+    and their cohort; the roster then seats each patient with the leader and cohort
+    of their earlier days wherever capacity allows (see ``_Extractor.seat``).
+    """
+    leads: dict[tuple[int, int, int], dict[int, list[Var]]] = defaultdict(lambda: defaultdict(list))
+    for s, c in enumerate(m.candidates):
+        leads[(c.block, c.group_type, c.track)][c.lead].append(m.open[s])
     parts = []
-    for (p, g), leads in leaders.items():
-        if len(leads) < 2:
+    for (b, g, t), by_lead in sorted(leads.items()):
+        if len(by_lead) < 2:
             continue
-        pid, gid = m.sc.patients[p].id, m.sc.group_types[g].id
+        family = (m.inst.blocks[b], m.sc.group_types[g].id, m.inst.tracks[t])
         flags = []
-        for lead in sorted(leads):
-            flag = m.model.new_bool_var(m._name("led_by", pid, gid, m.sc.therapists[lead].id))
-            for var in seats[(p, g, lead)]:
+        for lead, opened in sorted(by_lead.items()):
+            flag = m.model.new_bool_var(m._name("leads", m.sc.therapists[lead].id, *family))
+            for var in opened:
                 m.model.add_implication(var, flag)
             flags.append(flag)
-        if m.sc.group_types[g].per_patient_week.min >= 1:
-            parts.append(sum(flags) - 1)
-        else:
-            attends = m.model.new_bool_var(m._name("attends_type", pid, gid))
-            m.model.add(attends <= sum(flags))
-            parts.append(sum(flags) - attends)
+        runs = m.model.new_bool_var(m._name("runs", *family))
+        m.model.add(runs <= sum(flags))
+        parts.append(sum(flags) - runs)
     return sum(parts)
 
 
@@ -546,48 +552,56 @@ class _Extractor:
 
     def groups(self) -> list[Session]:
         m, inst, sc = self.m, self.m.inst, self.m.sc
-        opened = [s for s in sorted(m.open) if self.on(m.open[s])]
-        staff: dict[int, list[str]] = {s: [sc.therapists[m.candidates[s].lead].id] for s in opened}
+        opened = {
+            family: [s for s in sessions if self.on(m.open[s])] for family, sessions in m.families.items()
+        }
+        staff: dict[int, list[str]] = {
+            s: [sc.therapists[m.candidates[s].lead].id] for sessions in opened.values() for s in sessions
+        }
         for (d, b, g, t, role), takers in sorted(m.co_by_role.items()):
-            sessions = [
-                s
-                for s in opened
-                if (
-                    m.candidates[s].day,
-                    m.candidates[s].block,
-                    m.candidates[s].group_type,
-                    m.candidates[s].track,
-                )
-                == (d, b, g, t)
-            ]
             count = inst.co_roles(g)[role][1]
             chosen = sorted(sc.therapists[th].id for th, var in takers if self.on(var))
-            for n, s in enumerate(sessions):
+            for n, s in enumerate(opened.get((d, b, g, t), [])):
                 staff[s].extend(chosen[n * count : (n + 1) * count])
-        rooms: dict[int, str | None] = {}
+        rooms: dict[int, str] = {}
+        capacity: dict[int, int] = {}
         used: dict[tuple[int, int, int], int] = defaultdict(int)
-        for s in opened:
-            c = m.candidates[s]
-            cls = next(cls for cls, var in m.room_by_session[s] if self.on(var))
-            class_rooms = inst.room_classes[cls][2]
-            rooms[s] = sc.rooms[class_rooms[used[(c.day, c.block, cls)]]].id
-            used[(c.day, c.block, cls)] += 1
-        seated: dict[int, list[str]] = defaultdict(list)
-        for (p, s), var in m.attend.items():
+        for (d, b, g, _t), sessions in sorted(opened.items()):
+            for s in sessions:
+                cls = next(cls for cls, var in m.room_by_session[s] if self.on(var))
+                cap, _, class_rooms = inst.room_classes[cls]
+                rooms[s] = sc.rooms[class_rooms[used[(d, b, cls)]]].id
+                used[(d, b, cls)] += 1
+                capacity[s] = min(cap, sc.group_types[g].max_size)
+        attendees: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
+        for (p, d, b, g), var in m.attend.items():
             if self.on(var):
-                seated[s].append(sc.patients[p].id)
+                attendees[(d, b, g, inst.patient_track[p])].append(p)
+        last_lead: dict[tuple[int, int], int] = {}
+        last_mates: dict[tuple[int, int], set[int]] = {}
+        seated: dict[int, list[int]] = {}
+        for d, b, g, t in sorted(opened, key=lambda f: (f[2], f[3], f[0], f[1])):
+            sessions = opened[(d, b, g, t)]
+            if not sessions:
+                continue
+            leads = {s: m.candidates[s].lead for s in sessions}
+            history = {p: last_lead[(p, g)] for p in attendees[(d, b, g, t)] if (p, g) in last_lead}
+            mates = {p: last_mates.get((p, g), set()) for p in attendees[(d, b, g, t)]}
+            seating = _seat(
+                attendees[(d, b, g, t)], leads, capacity, sc.group_types[g].min_size, history, mates
+            )
+            for s, members in seating.items():
+                seated[s] = members
+                for p in members:
+                    last_lead[(p, g)] = leads[s]
+                    last_mates[(p, g)] = set(members) - {p}
         numbered: dict[tuple[int, int, int], int] = defaultdict(int)
         result = []
-        for s in sorted(
-            opened,
-            key=lambda s: (
-                m.candidates[s].day,
-                m.candidates[s].block,
-                m.candidates[s].group_type,
-                m.candidates[s].track,
-                sc.therapists[m.candidates[s].lead].id,
-            ),
-        ):
+        ordered = sorted(
+            (s for sessions in opened.values() for s in sessions),
+            key=lambda s: (*astuple_key(m.candidates[s]), sc.therapists[m.candidates[s].lead].id),
+        )
+        for s in ordered:
             c = m.candidates[s]
             numbered[(c.day, c.block, c.group_type)] += 1
             day, block, type_id = inst.days[c.day], inst.blocks[c.block], sc.group_types[c.group_type].id
@@ -603,7 +617,7 @@ class _Extractor:
                     room=rooms[s],
                     track=inst.tracks[c.track],
                     therapists=tuple(staff[s]),
-                    patients=tuple(sorted(seated[s])),
+                    patients=tuple(sorted(sc.patients[p].id for p in seated[s])),
                 )
             )
         return result
@@ -653,3 +667,47 @@ class _Extractor:
                 )
             )
         return result
+
+
+def astuple_key(c: SessionCandidate) -> tuple[int, int, int, int]:
+    """Order of sessions within a roster: day, block, group type, track."""
+    return (c.day, c.block, c.group_type, c.track)
+
+
+def _seat(
+    patients: list[int],
+    leads: dict[int, int],
+    capacity: dict[int, int],
+    min_size: int,
+    history: dict[int, int],
+    mates: dict[int, set[int]],
+) -> dict[int, list[int]]:
+    """Split one family's attendees over its open sessions, keeping leaders and cohorts.
+
+    Each patient first goes back to the leader they had last time for this group type,
+    then to the session holding most of their previous cohort; sessions left under
+    ``min_size`` take patients from the fullest ones. The model guarantees that
+    ``min_size x sessions <= len(patients) <= total capacity``, so this always succeeds.
+    """
+    groups: dict[int, list[int]] = {s: [] for s in sorted(leads)}
+    by_lead = {lead: s for s, lead in leads.items()}
+    rest = []
+    for p in sorted(patients):
+        s = by_lead.get(history.get(p, -1))
+        if s is not None and len(groups[s]) < capacity[s]:
+            groups[s].append(p)
+        else:
+            rest.append(p)
+    for p in rest:
+        open_seats = [s for s in groups if len(groups[s]) < capacity[s]]
+        best = max(
+            open_seats,
+            key=lambda s: (len(mates.get(p, set()) & set(groups[s])), capacity[s] - len(groups[s]), -s),
+        )
+        groups[best].append(p)
+    while short := [s for s in groups if len(groups[s]) < min_size]:
+        donor = max((s for s in groups if len(groups[s]) > min_size), key=lambda s: (len(groups[s]), -s))
+        mover = min(groups[donor], key=lambda p: (history.get(p) == leads[donor], p))
+        groups[donor].remove(mover)
+        groups[short[0]].append(mover)
+    return groups

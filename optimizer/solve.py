@@ -147,25 +147,31 @@ def solve(
     watcher = _Watcher(on_progress)
     solver.best_bound_callback = watcher.on_bound
     outcome: dict[str, object] = {}
+    done = threading.Event()
 
     def run() -> None:
         try:
             outcome["status"] = solver.solve(built.model, watcher)
         except BaseException as exc:  # surfaced in the caller's thread below
             outcome["error"] = exc
+        finally:
+            done.set()
 
+    # Wait on an Event, not Thread.join: a KeyboardInterrupt inside join() can leave
+    # the thread marked as finished while CP-SAT is still running (CPython < 3.13).
     worker = threading.Thread(target=run, name="cp-sat", daemon=True)
     interrupted = False
     worker.start()
-    while worker.is_alive():
+    while not done.is_set():
         try:
-            worker.join(0.25)
+            done.wait(0.25)
             if on_tick is not None:
                 on_tick(watcher.snapshot())
         except KeyboardInterrupt:
             interrupted = True
             log.warning("interrupted: stopping the search and keeping the best roster found")
             solver.stop_search()
+    worker.join()
     if "error" in outcome:
         raise RuntimeError("CP-SAT failed") from outcome["error"]  # type: ignore[arg-type]
     status = solver.status_name(outcome["status"])  # type: ignore[arg-type]
