@@ -80,8 +80,8 @@ class _Verifier:
         self.blocks = {
             name: (self._clock(b.start), self._clock(b.end)) for name, b in scenario.program.blocks.items()
         }
-        self.valid: list[Session] = []  # sessions whose ids and times make sense
-        self.block_of: dict[str, str] = {}  # session id -> block containing it
+        self.valid: list[Session] = []  # sessions whose ids and times can be read
+        self.block_of: dict[int, str | None] = {}  # id(session) -> the block containing it
 
     @staticmethod
     def _clock(text: str) -> int:
@@ -96,6 +96,15 @@ class _Verifier:
     def requirement(self, patient: Patient, name: str) -> float:
         own = getattr(patient, name)
         return own if own is not None else getattr(self.sc.levels[patient.level], name)
+
+    def source(self, patient: Patient) -> str:
+        """Where a patient's limits come from, for messages."""
+        own = [
+            f
+            for f in ("min_hours", "max_hours", "min_days", "max_days", "max_blocks_per_day")
+            if getattr(patient, f) is not None
+        ]
+        return f"level {patient.level}" + (f", own {', '.join(own)}" if own else "")
 
     def needs(self, patient: Patient) -> dict[str, int]:
         counts = {
@@ -117,8 +126,7 @@ class _Verifier:
         seen: set[str] = set()
         for s in self.roster.sessions:
             if s.id in seen:
-                self.flag("FORMAT", f"session id {s.id!r} used twice", s)
-                continue
+                self.flag("FORMAT", f"session id {s.id!r} used twice", s)  # still checked below
             seen.add(s.id)
             unknown = [f"patient {p}" for p in s.patients if p not in self.patients]
             unknown += [f"therapist {t}" for t in s.therapists if t not in self.therapists]
@@ -126,22 +134,27 @@ class _Verifier:
                 unknown.append(f"room {s.room}")
             if s.is_group and s.type not in self.types:
                 unknown.append(f"group type {s.type}")
-            if not s.is_group and (s.kind not in self.sc.appointments or s.type != s.kind):
+            if not s.is_group and s.kind not in self.sc.appointments:
                 unknown.append(f"appointment kind {s.kind}")
             if s.day not in self.sc.program.days:
                 unknown.append(f"day {s.day}")
             if unknown:
                 self.flag("FORMAT", "unknown " + ", ".join(unknown), s)
                 continue
+            if not s.is_group and s.type != s.kind:
+                self.flag(
+                    "FORMAT", f"an appointment's type must repeat its kind ({s.kind!r}), got {s.type!r}", s
+                )
             start, end = _minutes(s.start), _minutes(s.end)
             if start is None or end is None or start >= end:
                 self.flag("FORMAT", f"times {s.start}–{s.end} are not a HH:MM interval", s)
                 continue
             block = next((n for n, (lo, hi) in self.blocks.items() if lo <= start and end <= hi), None)
+            self.valid.append(s)
+            self.block_of[id(s)] = block
             if block is None:
                 self.flag("H2", f"{_span(s)} does not lie inside any block", s)
                 continue
-            self.block_of[s.id] = block
             lo, hi = self.blocks[block]
             if s.is_group:
                 duration = self.types[s.type].duration_min or (hi - lo)
@@ -161,7 +174,6 @@ class _Verifier:
                         f"from {block} start; it runs {s.start}–{s.end}",
                         s,
                     )
-            self.valid.append(s)
 
     # -- hard rules ---------------------------------------------------------------------------
 
@@ -169,9 +181,9 @@ class _Verifier:
         """No patient, therapist or room in two sessions at once."""
         timelines: dict[tuple[str, str], list[Session]] = defaultdict(list)
         for s in self.valid:
-            for p in s.patients:
+            for p in dict.fromkeys(s.patients):
                 timelines[(f"patient {p}", s.day)].append(s)
-            for t in s.therapists:
+            for t in dict.fromkeys(s.therapists):
                 timelines[(f"therapist {t}", s.day)].append(s)
             if s.room is not None:
                 timelines[(f"room {s.room}", s.day)].append(s)
@@ -187,7 +199,9 @@ class _Verifier:
     def h2_within_availability(self) -> None:
         """Everyone in a session is available in its block that day."""
         for s in self.valid:
-            block = self.block_of[s.id]
+            block = self.block_of[id(s)]
+            if block is None:
+                continue  # reported by structure()
             for p in s.patients:
                 if not self.available(self.patients[p], s.day, block):
                     self.flag("H2", f"patient {p} is not available {s.day} {block}", s)
@@ -222,7 +236,9 @@ class _Verifier:
             hours = counted.get(p.id, 0) / 60
             low, high = self.requirement(p, "min_hours"), self.requirement(p, "max_hours")
             if not low - 1e-6 <= hours <= high + 1e-6:
-                self.flag("H4", f"patient {p.id} gets {hours:g} h; {p.level} requires {low:g}–{high:g} h")
+                self.flag(
+                    "H4", f"patient {p.id} gets {hours:g} h; needs {low:g}–{high:g} h ({self.source(p)})"
+                )
 
     def h5_days(self) -> None:
         days: dict[str, set[str]] = defaultdict(set)
@@ -230,13 +246,16 @@ class _Verifier:
         for s in self.valid:
             for p in s.patients:
                 days[p].add(s.day)
-                if s.is_group:
-                    group_blocks[(p, s.day)].add(self.block_of[s.id])
+                block = self.block_of[id(s)]
+                if s.is_group and block is not None:
+                    group_blocks[(p, s.day)].add(block)
         for p in self.sc.patients:
             count = len(days.get(p.id, set()))
             low, high = self.requirement(p, "min_days"), self.requirement(p, "max_days")
             if not low <= count <= high:
-                self.flag("H5", f"patient {p.id} attends on {count} days; {p.level} requires {low}–{high}")
+                self.flag(
+                    "H5", f"patient {p.id} attends on {count} days; needs {low}–{high} ({self.source(p)})"
+                )
         for (p, day), blocks in sorted(group_blocks.items()):
             limit = self.requirement(self.patients[p], "max_blocks_per_day")
             if len(blocks) > limit:
@@ -291,12 +310,8 @@ class _Verifier:
             self.flag(
                 "H7", f"staffed by {len(staff)} ({', '.join(staff) or 'nobody'}); {gt.id} needs {wanted}", s
             )
-        elif (
-            not staff
-            or not self._holds(staff[0], seats[0])
-            or not _assignable(staff[1:], seats[1:], self._holds)
-        ):
-            self.flag("H7", f"staff {', '.join(staff)} cannot cover {wanted} (the first listed leads)", s)
+        elif not _assignable(staff, seats, self._holds):
+            self.flag("H7", f"staff {', '.join(staff)} cannot cover {wanted}", s)
         if s.room is not None:
             room = self.rooms[s.room]
             if room.group_types is not None and gt.id not in room.group_types:
@@ -373,7 +388,9 @@ class _Verifier:
         leaders: dict[tuple[str, str, str | None], set[str]] = defaultdict(set)
         outside = 0
         for s in self.valid:
-            block = self.block_of[s.id]
+            block = self.block_of[id(s)]
+            if block is None:
+                continue
             if s.is_group and s.therapists:
                 leaders[(block, s.type, s.track)].add(s.therapists[0])
             for p in set(s.patients):

@@ -37,8 +37,9 @@ from .workflow import ModelCheckerMismatchError, solve_verified
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NO_ROSTER, EXIT_INTERNAL = 0, 1, 2, 4, 5
 WEIGHT_NAMES = ("block_consistency", "continuity", "sessions", "load_balance", "preferences", "stability")
 
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: one violation or problem per line even when piped (no wrapping at 80 columns)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

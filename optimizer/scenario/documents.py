@@ -115,6 +115,8 @@ def read_document(path: Path) -> dict[str, Any]:
             where = f"line {mark.line + 1}: " if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise _DocumentError(f"{where}invalid YAML ({problem})") from exc
+        except (ValueError, TypeError, OverflowError) as exc:  # e.g. an unquoted 2026-02-30
+            raise _DocumentError(f"invalid value ({exc})") from exc
     except _DocumentError as exc:
         raise ScenarioError([Problem(str(path), None, None, str(exc))]) from None
     if not isinstance(data, dict):
@@ -160,6 +162,7 @@ def read_table(path: Path, sheet: str | None) -> list[tuple[int, dict[str, Any]]
                 encoding="utf-8-sig",
                 nrows=MAX_TABLE_ROWS + 1,
                 skipinitialspace=True,
+                index_col=False,
             )
         else:
             frame = pd.read_excel(

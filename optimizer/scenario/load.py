@@ -108,8 +108,8 @@ def _build(document: dict[str, Any], path: Path) -> tuple[Scenario, Origins]:
     if previous is not None and not isinstance(previous, str):
         problems.append(Problem(file, None, "previous_roster", "expected a path to a roster.json file"))
     locked = document.get("locked") or []
-    if not isinstance(locked, list):
-        problems.append(Problem(file, None, "locked", "expected a list of locks"))
+    if not isinstance(locked, list) or not all(isinstance(lock, dict) for lock in locked):
+        problems.append(Problem(file, None, "locked", "expected a list of locks, each a mapping"))
     if problems:
         raise ScenarioError(problems)
     scenario = Scenario(
@@ -258,9 +258,7 @@ def _shape(model: type[BaseModel], name: str) -> str:
     info = model.model_fields.get(name)
     if info is None:
         return "scalar"
-    annotation: Any = info.annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    annotation = _unwrap_optional(info.annotation)
     origin = typing.get_origin(annotation) or annotation
     if origin is list:
         return "list"
@@ -294,11 +292,20 @@ def _problems(model: type[BaseModel], exc: ValidationError, file: str, item: str
             message = f"unknown field; {one_of(allowed, limit=30)}" if allowed else "unknown field"
         elif kind == "missing":
             message = "required field is missing"
+        elif kind == "string_pattern_mismatch":
+            message = (
+                f"expected an id of letters, digits and _ . + - (at most 64, starting with a letter or "
+                f"digit), got {error.get('input')!r}"
+            )
         else:
             message = _message(error["msg"])
             shown = error.get("input")
-            if isinstance(shown, str | int | float | bool) and len(repr(shown)) <= 60:
+            small = isinstance(shown, str | int | float | bool) and len(repr(shown)) <= 60
+            if small and ", got " not in message:
                 message += f" (got {shown!r})"
+        if not where and kind == "value_error":  # a model-level rule: name the field it starts with
+            first = message.split(" ", 1)[0]
+            where = first if first in model.model_fields else ""
         result.append(Problem(file, item, where or None, message))
     return result
 
@@ -316,20 +323,29 @@ def _path(loc: list[Any]) -> str:
 
 
 def _fields_at(model: type[BaseModel], loc: list[Any]) -> list[str]:
-    """Field names allowed at ``loc`` inside ``model`` (for 'unknown field' messages)."""
+    """Field names allowed at ``loc`` inside ``model`` (for 'unknown field' messages).
+
+    Walks models by field name, and lists and mappings by index or key.
+    """
     current: Any = model
     for part in loc:
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        current = _unwrap_optional(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(str(part))
+            if info is None:
+                return []
+            current = info.annotation
+        elif typing.get_origin(current) in (list, dict):
+            current = typing.get_args(current)[-1]  # ``part`` is an index or a key
+        else:
             return []
-        info = current.model_fields.get(str(part))
-        if info is None:
-            return []
-        current = info.annotation
-        for _ in range(3):  # unwrap Optional / list / dict to reach a nested model
-            args = [a for a in typing.get_args(current) if a is not type(None)]
-            if (isinstance(current, type) and issubclass(current, BaseModel)) or not args:
-                break
-            current = args[-1]
+    current = _unwrap_optional(current)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return next(a for a in typing.get_args(annotation) if a is not type(None))
+    return annotation

@@ -66,7 +66,7 @@ class _Checker:
             )
         try:
             zoneinfo.ZoneInfo(program.timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, a long name
             self.add(
                 "program",
                 None,
@@ -146,7 +146,8 @@ class _Checker:
                     f"appointments.{kind}",
                     None,
                     "duration_min",
-                    f"{spec.duration_min} min does not fit any block",
+                    f"{spec.duration_min} min does not fit any block; the longest block is "
+                    f"{max(b.length_min for b in self.sc.program.blocks.values())} min",
                 )
             needed = any(kind in p.appointment_counts() for p in self.sc.patients)
             if needed and spec.qualification is not None and spec.qualification not in self.qualifications:

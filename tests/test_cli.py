@@ -1,0 +1,116 @@
+"""End-to-end through the command line (Click's runner and a real subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from optimizer.cli import main
+from optimizer.roster import load_roster
+from optimizer.scenario import load_scenario
+from tests.factories import SCENARIOS, make_patient, tiny_document
+
+SMALL = SCENARIOS / "lighthouse-small.yaml"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_solve_then_check_the_small_example(tmp_path: Path) -> None:
+    """solve writes roster.json and the CSV views, and check accepts the roster."""
+    code, output = run("solve", str(SMALL), "-o", str(tmp_path), "--time-limit", "5")
+    assert code == 0, output
+    for name in ("roster.json", "sessions.csv", "patients.csv", "therapists.csv"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert "hours met" in output and "IOP 24/24" in output
+    document = json.loads((tmp_path / "roster.json").read_text())
+    assert list(document) == ["format", "scenario", "week_of", "solver", "sessions", "shortfalls"]
+    assert set(document["solver"]) == {"status", "objective", "best_bound", "wall_time_s"}
+    code, output = run("check", str(SMALL), str(tmp_path / "roster.json"))
+    assert code == 0 and "OK: 0 violations" in output
+
+
+def test_infeasible_week_writes_nothing(tmp_path: Path) -> None:
+    """A week with no roster exits 4 and leaves no output behind."""
+    document = tiny_document(patients=[make_patient("P1", days=("mon",), min_hours=6)])
+    scenario = tmp_path / "week.yaml"
+    scenario.write_text(yaml.safe_dump(document))
+    code, output = run("solve", str(scenario), "-o", str(tmp_path / "out"), "--time-limit", "5")
+    assert code == 4 and "INFEASIBLE" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_weights_and_formats_from_the_command_line(tmp_path: Path) -> None:
+    """--weight changes the objective; --formats json writes only roster.json."""
+    document = tiny_document(patients=[make_patient(f"P{i}") for i in range(1, 5)])
+    scenario = tmp_path / "week.yaml"
+    scenario.write_text(yaml.safe_dump(document))
+    code, output = run(
+        "solve",
+        str(scenario),
+        "-o",
+        str(tmp_path / "o"),
+        "--weight",
+        "sessions=7",
+        "--formats",
+        "json",
+        "--time-limit",
+        "5",
+    )
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["roster.json"]
+    assert load_roster(tmp_path / "o" / "roster.json").solver.objective == 7  # one session, weight 7
+    code, output = run("solve", str(scenario), "--weight", "nonsense=3")
+    assert code == 2 and "--weight" in output
+
+
+def test_solve_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
+    """An output folder holding the scenario's own tables is refused (nothing the user gave is modified)."""
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "week.yaml").write_text((SCENARIOS / "riverbend-tables" / "riverbend.yaml").read_text())
+    for table in (SCENARIOS / "riverbend-tables").glob("*.csv"):
+        (folder / table.name).write_text(table.read_text())
+    before = (folder / "patients.csv").read_text()
+    code, output = run("solve", str(folder / "week.yaml"), "-o", str(folder), "--time-limit", "2")
+    assert code == 2 and "input file" in output
+    assert (folder / "patients.csv").read_text() == before
+
+
+def test_generate_writes_a_week_that_solves(tmp_path: Path) -> None:
+    """generate writes a loadable week (with --planted, a roster check accepts)."""
+    week, planted = tmp_path / "big.yaml", tmp_path / "planted.json"
+    code, output = run(
+        "generate", "--patients", "40", "--seed", "7", "-o", str(week), "--planted", str(planted)
+    )
+    assert code == 0, output
+    assert len(load_scenario(week).patients) == 40
+    code, output = run("check", str(week), str(planted))
+    assert code == 0, output
+
+
+@pytest.mark.parametrize("tables", ["csv", "xlsx"])
+def test_generate_tables(tmp_path: Path, tables: str) -> None:
+    """generate --tables writes tables beside the scenario that load back."""
+    week = tmp_path / "week.yaml"
+    code, output = run("generate", "--patients", "20", "--tables", tables, "-o", str(week))
+    assert code == 0, output
+    assert len(load_scenario(week).patients) == 20
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    """`python -m optimizer` is the same CLI as `iop-roster`."""
+    done = subprocess.run(
+        [sys.executable, "-m", "optimizer", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    for command in ("solve", "check", "generate"):
+        assert command in done.stdout
