@@ -107,14 +107,23 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def parameters(options: SolveOptions) -> dict[str, object]:
-    """The CP-SAT parameters a solve uses."""
+    """The CP-SAT parameters a solve uses.
+
+    With one worker the time limit is counted in CP-SAT's deterministic time (about a
+    second of work per unit), so two runs with the same seed stop at the same point and
+    give identical rosters; a wall-clock cap of three times the limit still applies.
+    """
+    workers = options.resolved_workers()
     params: dict[str, object] = {
         "max_time_in_seconds": float(options.time_limit),
-        "num_workers": options.resolved_workers(),
+        "num_workers": workers,
         "random_seed": options.seed,
         "log_search_progress": options.log_search,
         "catch_sigint_signal": False,  # we handle Ctrl-C ourselves and keep the incumbent
     }
+    if workers == 1:
+        params["max_deterministic_time"] = float(options.time_limit)
+        params["max_time_in_seconds"] = 3.0 * options.time_limit + 10.0
     params.update(options.parameters)
     return params
 

@@ -114,3 +114,24 @@ def test_python_dash_m_runs_the_same_cli() -> None:
     assert done.returncode == 0
     for command in ("solve", "check", "generate"):
         assert command in done.stdout
+
+
+def test_one_worker_runs_are_reproducible_even_when_stopped_by_the_limit(tmp_path: Path) -> None:
+    """--workers 1 --seed N: two runs stopped by the time limit write identical sessions."""
+    runs = []
+    for n in range(2):
+        code, output = run(
+            "solve",
+            str(SMALL),
+            "-o",
+            str(tmp_path / str(n)),
+            "--workers",
+            "1",
+            "--seed",
+            "3",
+            "--time-limit",
+            "2",
+        )
+        assert code == 0, output
+        runs.append(json.loads((tmp_path / str(n) / "roster.json").read_text())["sessions"])
+    assert runs[0] == runs[1]

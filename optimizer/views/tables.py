@@ -78,6 +78,7 @@ def patients_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
     days: dict[str, set[str]] = defaultdict(set)
     blocks: dict[str, set[str]] = defaultdict(set)
     groups: dict[str, int] = defaultdict(int)
+    leaders: dict[str, set[str]] = defaultdict(set)
     appointments: dict[str, Counter[str]] = defaultdict(Counter)
     for s in roster.sessions:
         counts = s.is_group or scenario.appointments[s.kind].counts_toward_hours
@@ -88,6 +89,7 @@ def patients_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
             if s.is_group:
                 groups[p] += 1
                 blocks[p].add(_block(scenario, s))
+                leaders[p].update(s.therapists[:1])
             else:
                 appointments[p][s.kind] += 1
     rows = []
@@ -108,6 +110,7 @@ def patients_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
                 "day_list": ";".join(d for d in DAYS if d in days[p.id]),
                 "blocks_used": ";".join(b for b in scenario.program.blocks if b in blocks[p.id]),
                 "group_sessions": groups[p.id],
+            "group_leaders": len(leaders[p.id]),
                 "appointments": ";".join(f"{k}:{n}" for k, n in sorted(appointments[p.id].items())),
                 "primary_therapist": p.primary_therapist or "",
             }
