@@ -1,5 +1,9 @@
 """An independent verifier of rosters: every hard rule of SPEC §3, and the objective.
 
+A best-effort roster may fall short of H4, H5 (days), H8 and H9 (weekly counts) only
+where its ``shortfalls`` declare it, with the right required and scheduled numbers
+(hours in hours); each declared shortfall must match one such breach, and vice versa.
+
 It reads only the scenario's fields and the roster's sessions and clock times. It
 shares no code with the model builder (``instance.py``, ``model.py``) on purpose:
 a misreading of the SPEC there must not be repeated here, so the rules are written
@@ -39,6 +43,7 @@ class CheckReport:
     """Violations found, and the soft terms and objective recomputed from the roster."""
 
     violations: list[Violation] = field(default_factory=list)
+    declared: list[str] = field(default_factory=list)  # shortfalls the roster declares, verified
     terms: dict[str, int] = field(default_factory=dict)
     objective: int = 0
 
@@ -80,6 +85,7 @@ class _Verifier:
         self.blocks = {
             name: (self._clock(b.start), self._clock(b.end)) for name, b in scenario.program.blocks.items()
         }
+        self.breaches: list[tuple[str, str, float, float, str]] = []  # H4/H5/H8/H9 requirements not met
         self.valid: list[Session] = []  # sessions whose ids and times can be read
         self.block_of: dict[int, str | None] = {}  # id(session) -> the block containing it
 
@@ -87,6 +93,32 @@ class _Verifier:
     def _clock(text: str) -> int:
         hours, minutes = text.split(":")
         return int(hours) * 60 + int(minutes)
+
+    def short(self, patient: str, rule: str, low: float, high: float, value: float, message: str) -> None:
+        """A requirement not met: a violation unless the roster declares it as a shortfall."""
+        required = low if value < low else high
+        self.breaches.append((patient, rule, required, value, message))
+
+    def shortfalls(self) -> None:
+        """Accept each breach the roster declares with the right numbers; flag the rest, both ways."""
+        declared = list(self.roster.shortfalls)
+        for patient, rule, required, value, message in self.breaches:
+            match = next(
+                (d for d in declared if (d.patient, d.rule) == (patient, rule)
+                 and abs(d.required - required) < 1e-6 and abs(d.scheduled - value) < 1e-6),
+                None,
+            )  # fmt: skip
+            if match is None:
+                self.flag(rule, message)
+            else:
+                declared.remove(match)
+                self.report.declared.append(message)
+        for d in declared:
+            self.flag(
+                d.rule,
+                f"declared shortfall of patient {d.patient} (required {d.required:g}, scheduled "
+                f"{d.scheduled:g}) does not match the roster",
+            )
 
     def flag(self, rule: str, message: str, session: Session | None = None) -> None:
         self.report.violations.append(Violation(rule, message, session.id if session else None))
@@ -236,9 +268,8 @@ class _Verifier:
             hours = counted.get(p.id, 0) / 60
             low, high = self.requirement(p, "min_hours"), self.requirement(p, "max_hours")
             if not low - 1e-6 <= hours <= high + 1e-6:
-                self.flag(
-                    "H4", f"patient {p.id} gets {hours:g} h; needs {low:g}–{high:g} h ({self.source(p)})"
-                )
+                message = f"patient {p.id} gets {hours:g} h; needs {low:g}–{high:g} h ({self.source(p)})"
+                self.short(p.id, "H4", low, high, hours, message)
 
     def h5_days(self) -> None:
         days: dict[str, set[str]] = defaultdict(set)
@@ -253,9 +284,8 @@ class _Verifier:
             count = len(days.get(p.id, set()))
             low, high = self.requirement(p, "min_days"), self.requirement(p, "max_days")
             if not low <= count <= high:
-                self.flag(
-                    "H5", f"patient {p.id} attends on {count} days; needs {low}–{high} ({self.source(p)})"
-                )
+                message = f"patient {p.id} attends on {count} days; needs {low}–{high} ({self.source(p)})"
+                self.short(p.id, "H5", low, high, count, message)
         for (p, day), blocks in sorted(group_blocks.items()):
             limit = self.requirement(self.patients[p], "max_blocks_per_day")
             if len(blocks) > limit:
@@ -351,7 +381,8 @@ class _Verifier:
             for kind in sorted(set(needs) | {k for q, k in got if q == p.id}):
                 want, have = needs.get(kind, 0), got.get((p.id, kind), 0)
                 if want != have:
-                    self.flag("H8", f"patient {p.id} has {have} {kind} appointment(s); needs {want}")
+                    message = f"patient {p.id} has {have} {kind} appointment(s); needs {want}"
+                    self.short(p.id, "H8", want, want, have, message)
 
     def h9_group_attendance(self) -> None:
         weekly: dict[tuple[str, str], list[Session]] = defaultdict(list)
@@ -365,11 +396,11 @@ class _Verifier:
                 allowed = gt.tracks is None or p.track in gt.tracks
                 low = gt.per_patient_week.min if allowed else 0
                 if not low <= len(sessions) <= gt.per_patient_week.max:
-                    self.flag(
-                        "H9",
+                    message = (
                         f"patient {p.id} attends {gt.id} {len(sessions)} time(s); "
-                        f"allowed {low}–{gt.per_patient_week.max}",
+                        f"allowed {low}–{gt.per_patient_week.max}"
                     )
+                    self.short(p.id, "H9", low, gt.per_patient_week.max, len(sessions), message)
                 per_day: dict[str, list[str]] = defaultdict(list)
                 for s in sessions:
                     per_day[s.day].append(s.id)
@@ -455,5 +486,6 @@ def check_roster(scenario: Scenario, roster: Roster, weights: dict[str, int] | N
     verifier.h7_staffing()
     verifier.h8_appointments()
     verifier.h9_group_attendance()
+    verifier.shortfalls()
     verifier.objective()
     return verifier.report

@@ -1,8 +1,8 @@
 """The ``iop-roster`` command line: parses, calls the library, prints. Nothing more.
 
 Exit codes: 0 a roster meeting every rule; 1 the checker found violations (``check``);
-2 bad input; 4 no roster (infeasible or nothing found in time); 5 internal error
-(model and checker disagree).
+2 bad input; 3 a best-effort roster with declared shortfalls; 4 no roster (infeasible
+with --strict, or nothing found in time); 5 internal error (model and checker disagree).
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from .scenario.write import write_scenario
 from .solve import Progress, SolveOptions
 from .views import FORMATS, write_views
 from .views.summary import summary_rows
-from .workflow import ModelCheckerMismatchError, solve_verified
+from .workflow import ModelCheckerMismatchError, explain_week, explanation_lines, solve_verified
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NO_ROSTER, EXIT_INTERNAL = 0, 1, 2, 4, 5
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_SHORTFALLS, EXIT_NO_ROSTER, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 WEIGHT_NAMES = ("block_consistency", "continuity", "sessions", "load_balance", "preferences", "stability")
 
 # soft_wrap: one violation or problem per line even when piped (no wrapping at 80 columns)
@@ -100,7 +100,7 @@ def _progress_line(p: Progress) -> Text:
 def _check_outputs_are_not_inputs(out_dir: Path, inputs: list[Path]) -> None:
     """Refuse to overwrite anything the user gave us."""
     taken = {p.resolve() for p in inputs}
-    for name in ("roster.json", "sessions.csv", "patients.csv", "therapists.csv"):
+    for name in ("roster.json", "sessions.csv", "patients.csv", "therapists.csv", "shortfalls.csv"):
         if (out_dir / name).resolve() in taken:
             raise click.BadParameter(f"{out_dir / name} is an input file; choose another output folder")
 
@@ -140,6 +140,9 @@ def _check_outputs_are_not_inputs(out_dir: Path, inputs: list[Path]) -> None:
     "--formats", default=",".join(FORMATS), show_default=True, help="Comma-separated views to write."
 )
 @click.option("--log-search", is_flag=True, help="Print CP-SAT's search log.")
+@click.option(
+    "--strict", is_flag=True, help="No best-effort roster when the week is infeasible: explain and stop."
+)
 @reports_input_errors
 def solve(
     scenario: Path,
@@ -150,8 +153,13 @@ def solve(
     weights: tuple[str, ...],
     formats: str,
     log_search: bool,
+    strict: bool,
 ) -> None:
-    """Roster the week in SCENARIO; write roster.json and views, checked first."""
+    """Roster the week in SCENARIO; write roster.json and views, checked first.
+
+    When the week cannot be rostered, say why and (unless --strict) write the best
+    roster possible, with every shortfall declared in it.
+    """
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
@@ -176,9 +184,11 @@ def solve(
             with Live(
                 Text("building the model…"), console=err, transient=True, refresh_per_second=4
             ) as display:
-                outcome = solve_verified(sc, options, on_tick=lambda p: display.update(_progress_line(p)))
+                outcome = solve_verified(
+                    sc, options, on_tick=lambda p: display.update(_progress_line(p)), strict=strict
+                )
         else:
-            outcome = solve_verified(sc, options)
+            outcome = solve_verified(sc, options, strict=strict)
     except ModelCheckerMismatchError as exc:
         err.print(Text(f"INTERNAL ERROR: {exc}"), style="bold red")
         sys.exit(EXIT_INTERNAL)
@@ -186,11 +196,26 @@ def solve(
     for label, value in summary_rows(sc, outcome):
         table.add_row(label, value)
     out.print(table)
+    if outcome.infeasible:
+        out.print("[bold]This week cannot be rostered with every rule met:[/bold]")
+        for line in outcome.explanation:
+            out.print(Text(line))
     if outcome.roster is None:
-        err.print(f"No roster: {outcome.result.status}. Nothing was written.")
+        status = "INFEASIBLE" if outcome.infeasible else outcome.result.status
+        err.print(f"No roster: {status}. Nothing was written.")
         sys.exit(EXIT_NO_ROSTER)
     written = write_views(sc, outcome.roster, out_dir, chosen)
+    if outcome.best_effort:
+        out.print(f"Best-effort roster with {len(outcome.roster.shortfalls)} declared shortfall(s):")
+        for s in outcome.roster.shortfalls:
+            out.print(
+                Text(
+                    f"  {s.patient} {s.rule}: required {s.required:g}, scheduled {s.scheduled:g} — {s.reason}"
+                )
+            )
     out.print(f"checked: 0 violations; wrote {', '.join(str(p) for p in written)}")
+    if outcome.best_effort:
+        sys.exit(EXIT_SHORTFALLS)
 
 
 @main.command()
@@ -208,7 +233,33 @@ def check(scenario: Path, roster: Path) -> None:
         counts = ", ".join(f"{rule} {n}" for rule, n in sorted(report.by_rule().items()))
         out.print(f"{len(report.violations)} violation(s) ({counts})")
         sys.exit(EXIT_VIOLATIONS)
-    out.print(f"OK: 0 violations; objective {report.objective} ({terms})")
+    declared = f"; {len(report.declared)} declared shortfall(s) verified" if report.declared else ""
+    out.print(f"OK: 0 violations{declared}; objective {report.objective} ({terms})")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to spend looking for a roster and then for the cause.",
+)
+@click.option("--workers", type=click.IntRange(min=0, max=64), default=0, show_default=True)
+@reports_input_errors
+def explain(scenario: Path, time_limit: float, workers: int) -> None:
+    """Say in plain words why the week in SCENARIO cannot be rostered (exit 4), or that it can (exit 0)."""
+    sc = _load(scenario)
+    resolved = SolveOptions(workers=workers).resolved_workers()
+    findings, conflict, infeasible = explain_week(sc, time_limit, resolved)
+    if not infeasible:
+        out.print(f"{sc.program.name}: the week can be rostered with every rule met (a roster was found).")
+        return
+    out.print(f"{sc.program.name}: this week cannot be rostered with every rule met:")
+    for line in explanation_lines(sc, findings, conflict):
+        out.print(Text(line))
+    sys.exit(EXIT_NO_ROSTER)
 
 
 @main.command()

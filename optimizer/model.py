@@ -22,6 +22,13 @@ sum to at most one.
 
 Every function below adds one family of the SPEC §3 catalogue and says so in its name;
 ``HARD_RULES`` and ``SOFT_GOALS`` list them in order.
+
+Requirements — a patient's hours (H4) and days (H5), appointments (H8), group-type
+counts (H9) and a clinician's hours (H3) — go through ``RosterModel.require``, which
+builds them in one of three modes: ``strict`` (hard, the normal case), ``assume``
+(each guarded by an assumption literal, so CP-SAT can name a set of requirements that
+cannot hold together) and ``relax`` (H4, H5, H8, H9 get slack variables whose weighted
+sum is the shortfall penalty of a best-effort roster; H1–H3, H6, H7 stay hard).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -40,6 +48,41 @@ from .scenario import minutes_clock
 
 Var = cp_model.IntVar
 LinearTerms = list[tuple[Var, int]]
+
+
+Mode = Literal["strict", "assume", "relax"]
+
+# Penalty per unit of shortfall in a best-effort roster: hours first, then appointments,
+# then curriculum (group types' weekly minimums), then days (README, "When a week cannot
+# be rostered"). An hour short outweighs 12 missing appointments, and so on down.
+SHORTFALL_WEIGHTS = {"H4": 100, "H8": 500, "H9": 50, "H5": 5}  # H4 per minute, others per unit
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One requirement of the week, as a manager would name it.
+
+    ``subject`` is a patient or clinician index; ``what`` says which requirement of
+    theirs (``hours``, ``days``, an appointment kind or a group type id).
+    """
+
+    rule: str
+    kind: Literal["patient", "therapist"]
+    subject: int
+    what: str
+    low: int
+    high: int
+
+
+@dataclass
+class Guard:
+    """How a requirement was built: its expression and, by mode, its literal or slacks."""
+
+    requirement: Requirement
+    expr: cp_model.LinearExprT
+    literal: Var | None = None
+    under: Var | None = None
+    over: Var | None = None
 
 
 @dataclass(frozen=True)
@@ -56,8 +99,12 @@ class Item:
 class RosterModel:
     """Builds the CP-SAT model of an instance and turns solver values into sessions."""
 
-    def __init__(self, instance: Instance, weights: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, instance: Instance, weights: dict[str, int] | None = None, mode: Mode = "strict"
+    ) -> None:
         self.inst = instance
+        self.mode = mode
+        self.guards: list[Guard] = []
         self.sc = instance.scenario
         self.model = cp_model.CpModel()
         self.model.name = self.sc.program.name
@@ -78,10 +125,20 @@ class RosterModel:
         for _, rule in HARD_RULES:
             rule(self)
         for name, goal in SOFT_GOALS:
-            self.terms[name] = goal(self)
-        self.model.minimize(
-            sum(self.weights[name] * term for name, term in self.terms.items() if self.weights[name])
+            if mode != "assume":  # a conflict search asks only whether the rules can hold
+                self.terms[name] = goal(self)
+        self.objective = sum(
+            self.weights[name] * term for name, term in self.terms.items() if self.weights[name]
         )
+        self.penalty = sum(
+            SHORTFALL_WEIGHTS[g.requirement.rule] * (g.under + g.over)
+            for g in self.guards
+            if g.under is not None and g.over is not None
+        )
+        if mode == "relax":
+            self.model.minimize(self.penalty)  # then the objective, with the penalty fixed (solve.py)
+        elif mode == "strict":
+            self.model.minimize(self.objective)
 
     # -- variables ----------------------------------------------------------------------
 
@@ -221,12 +278,39 @@ class RosterModel:
 
     def add_between(self, terms: Iterable[Var] | LinearTerms, low: int, high: int) -> None:
         """Low <= sum(terms) <= high, also for an empty sum (which is 0)."""
+        self.model.add_linear_constraint(_linear(list(terms)), low, high)
+
+    def require(self, requirement: Requirement, terms: Iterable[Var] | LinearTerms) -> None:
+        """Add low <= sum(terms) <= high as this model's mode says (see the module docstring)."""
         items = list(terms)
-        if items and isinstance(items[0], tuple):
-            expr = cp_model.LinearExpr.weighted_sum([v for v, _ in items], [w for _, w in items])
+        expr = _linear(items)
+        guard = Guard(requirement, expr)
+        low, high = requirement.low, requirement.high
+        relaxable = requirement.rule != "H3"  # a best-effort roster never overworks a clinician
+        if self.mode == "assume":
+            guard.literal = self.model.new_bool_var(self._name("assume", *self.describe(requirement)))
+            self.model.add_linear_constraint(expr, low, high).only_enforce_if(guard.literal)
+        elif self.mode == "relax" and relaxable:
+            label = self.describe(requirement)
+            guard.under = self.model.new_int_var(0, max(low, 0), self._name("short", *label))
+            guard.over = self.model.new_int_var(
+                0, max(0, self._upper(items) - high), self._name("excess", *label)
+            )
+            self.model.add(expr + guard.under >= low)
+            self.model.add(expr - guard.over <= high)
         else:
-            expr = cp_model.LinearExpr.sum(items)
-        self.model.add_linear_constraint(expr, low, high)
+            self.model.add_linear_constraint(expr, low, high)
+        self.guards.append(guard)
+
+    @staticmethod
+    def _upper(items: list[Var] | LinearTerms) -> int:
+        """The largest value a sum of 0/1 terms can take."""
+        return sum(w for _, w in items) if items and isinstance(items[0], tuple) else len(items)
+
+    def describe(self, requirement: Requirement) -> tuple[str, str, str]:
+        """(rule, person id, what) of a requirement, for names and messages."""
+        people = self.sc.patients if requirement.kind == "patient" else self.sc.therapists
+        return (requirement.rule, people[requirement.subject].id, requirement.what)
 
     def minutes(self, items: Iterable[Item]) -> LinearTerms:
         """Weighted terms giving the minutes the items count toward hours."""
@@ -250,6 +334,13 @@ class RosterModel:
     def extract(self, value: Callable[[Var], int]) -> list[Session]:
         """The sessions of a solution, as plain roster objects (no solver types leak out)."""
         return _Extractor(self, value).sessions()
+
+
+def _linear(items: list[Var] | LinearTerms) -> cp_model.LinearExprT:
+    """A sum of variables, or of (variable, weight) pairs; 0 when empty."""
+    if items and isinstance(items[0], tuple):
+        return cp_model.LinearExpr.weighted_sum([v for v, _ in items], [w for _, w in items])
+    return cp_model.LinearExpr.sum(items)
 
 
 def _no_overlap(model: cp_model.CpModel, items: Sequence[Item]) -> None:
@@ -302,13 +393,15 @@ def H2_within_availability(m: RosterModel) -> None:
 def H3_therapist_hours(m: RosterModel) -> None:
     """Each clinician's weekly minutes (groups led or co-led, appointments) <= max_hours."""
     for th, terms in m.therapist_minutes().items():
-        m.add_between(terms, 0, m.inst.therapist_max_minutes[th])
+        cap = m.inst.therapist_max_minutes[th]
+        m.require(Requirement("H3", "therapist", th, "hours", 0, cap), terms)
 
 
 def H4_patient_hours(m: RosterModel) -> None:
     """Each patient's counted minutes lie within their level's [min_hours, max_hours]."""
     for p, info in enumerate(m.inst.patients):
-        m.add_between(m.patient_minutes(p), info.min_minutes, info.max_minutes)
+        requirement = Requirement("H4", "patient", p, "hours", info.min_minutes, info.max_minutes)
+        m.require(requirement, m.patient_minutes(p))
 
 
 def H5_days(m: RosterModel) -> None:
@@ -334,7 +427,7 @@ def H5_days(m: RosterModel) -> None:
             m.model.add(sum(i.var for items in blocks for i in items) >= day)
             if len(group_blocks) > info.max_blocks_per_day:
                 m.add_between([v for g in group_blocks for v in g], 0, info.max_blocks_per_day)
-        m.add_between(day_vars, info.min_days, info.max_days)
+        m.require(Requirement("H5", "patient", p, "days", info.min_days, info.max_days), day_vars)
 
 
 def H6_group_size(m: RosterModel) -> None:
@@ -391,7 +484,8 @@ def H8_appointments(m: RosterModel) -> None:
         chosen[(p, k)].append(var)
     for p, info in enumerate(m.inst.patients):
         for k, count in info.appointments.items():
-            m.add_between(chosen.get((p, k), []), count, count)
+            requirement = Requirement("H8", "patient", p, m.inst.kinds[k], count, count)
+            m.require(requirement, chosen.get((p, k), []))
 
 
 def H9_group_attendance(m: RosterModel) -> None:
@@ -407,7 +501,7 @@ def H9_group_attendance(m: RosterModel) -> None:
             variables = per_type.get((p, g), [])
             low = gt.per_patient_week.min if track in m.inst.group_tracks[g] else 0
             if low or len(variables) > gt.per_patient_week.max:
-                m.add_between(variables, low, gt.per_patient_week.max)
+                m.require(Requirement("H9", "patient", p, gt.id, low, gt.per_patient_week.max), variables)
     for variables in per_day.values():
         if len(variables) > 1:
             m.add_between(variables, 0, 1)
@@ -493,7 +587,8 @@ def S4_load_balance(m: RosterModel) -> cp_model.LinearExprT:
     for role, members in sorted(pools.items()):
         if len(members) < 2:
             continue
-        peak = m.model.new_int_var(0, 100, m._name("load_peak", role))
+        # Not capped at 100: H3 alone limits hours, so that relaxing it (conflict search) frees them.
+        peak = m.model.new_int_var(0, 100 * 168, m._name("load_peak", role))
         for th in members:
             cap = m.inst.therapist_max_minutes[th]
             load = sum(w * v for v, w in minutes.get(th, []))

@@ -12,16 +12,18 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
 from .instance import Instance
-from .model import RosterModel
+from .model import Guard, RosterModel
 from .roster import Roster, Session, SolverInfo
 from .scenario import Scenario
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,21 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class Need:
+    """A requirement in plain ids and numbers (minutes for H3/H4, days, counts).
+
+    ``scheduled`` is set for a requirement a best-effort roster does not meet.
+    """
+
+    rule: str
+    person: str
+    what: str
+    low: int
+    high: int
+    scheduled: int | None = None
+
+
+@dataclass(frozen=True)
 class SolveResult:
     """The outcome of one solve: status, numbers, and the roster when one was found."""
 
@@ -64,6 +81,8 @@ class SolveResult:
     interrupted: bool = False
     num_variables: int = 0
     num_constraints: int = 0
+    unmet: list[Need] = field(default_factory=list)  # best-effort solves only
+    penalty: int | None = None  # best-effort solves only: the weighted shortfall
 
     @property
     def gap(self) -> float | None:
@@ -128,39 +147,23 @@ def parameters(options: SolveOptions) -> dict[str, object]:
     return params
 
 
-def solve(
-    scenario: Scenario,
-    options: SolveOptions | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
-    on_tick: Callable[[Progress], None] | None = None,
-) -> SolveResult:
-    """Build the model of ``scenario``, solve it and return the result with its sessions.
-
-    ``on_progress`` is called on each new solution or bound; ``on_tick`` about four
-    times a second from the calling thread (for live displays).
-    """
-    options = options or SolveOptions()
-    started = time.monotonic()
-    built = RosterModel(Instance(scenario), options.weights)
-    build_time = time.monotonic() - started
-    proto = built.model.proto
-    log.info(
-        "model built in %.2fs: %d variables, %d constraints",
-        build_time,
-        len(proto.variables),
-        len(proto.constraints),
-    )
+def _run(
+    model: cp_model.CpModel,
+    options: SolveOptions,
+    watcher: _Watcher,
+    on_tick: Callable[[Progress], None] | None,
+) -> tuple[str, cp_model.CpSolver, bool]:
+    """Solve in a worker thread so the caller's thread can take Ctrl-C; (status, solver, interrupted)."""
     solver = cp_model.CpSolver()
     for name, value in parameters(options).items():
         setattr(solver.parameters, name, value)
-    watcher = _Watcher(on_progress)
     solver.best_bound_callback = watcher.on_bound
     outcome: dict[str, object] = {}
     done = threading.Event()
 
     def run() -> None:
         try:
-            outcome["status"] = solver.solve(built.model, watcher)
+            outcome["status"] = solver.solve(model, watcher)
         except BaseException as exc:  # surfaced in the caller's thread below
             outcome["error"] = exc
         finally:
@@ -184,14 +187,74 @@ def solve(
     if "error" in outcome:
         raise RuntimeError("CP-SAT failed") from outcome["error"]  # type: ignore[arg-type]
     status = solver.status_name(outcome["status"])  # type: ignore[arg-type]
-    has_solution = status in ("OPTIMAL", "FEASIBLE")
-    objective = solver.objective_value if has_solution else None
-    bound = solver.best_objective_bound if has_solution or status == "UNKNOWN" else None
     if status == "MODEL_INVALID":
-        raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
+        raise RuntimeError(f"CP-SAT rejected the model: {model.validate()}")
+    return status, solver, interrupted
+
+
+def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable with its value in the solver's last solution."""
+    model.clear_hints()
+    for index in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(index)
+        model.add_hint(var, solver.value(var))
+
+
+def solve(
+    scenario: Scenario,
+    options: SolveOptions | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    on_tick: Callable[[Progress], None] | None = None,
+    relax: bool = False,
+) -> SolveResult:
+    """Build the model of ``scenario``, solve it and return the result with its sessions.
+
+    ``relax``: solve for a best-effort roster instead (H4, H5, H8, H9 may fall short).
+    Half the time goes to making the shortfall penalty as small as possible, the rest
+    to the usual objective with that penalty held; ``unmet`` lists what falls short.
+    ``on_progress`` is called on each new solution or bound; ``on_tick`` about four
+    times a second from the calling thread (for live displays).
+    """
+    options = options or SolveOptions()
+    started = time.monotonic()
+    built = RosterModel(Instance(scenario), options.weights, mode="relax" if relax else "strict")
+    build_time = time.monotonic() - started
+    proto = built.model.proto
+    log.info(
+        "model built in %.2fs: %d variables, %d constraints",
+        build_time,
+        len(proto.variables),
+        len(proto.constraints),
+    )
+    watcher = _Watcher(on_progress)
+    penalty: int | None = None
+    objective_is_current = not relax  # in a relaxed solve, once stage two has run
+    if relax:
+        first = replace(options, time_limit=options.time_limit / 2)
+        status, solver, interrupted = _run(built.model, first, watcher, on_tick)
+        if status in ("OPTIMAL", "FEASIBLE"):
+            penalty = int(solver.value(built.penalty))
+        if penalty is not None and not interrupted:
+            proven = status == "OPTIMAL"
+            _hint_all(built.model, solver)
+            built.model.add(built.penalty <= penalty)
+            built.model.minimize(built.objective)
+            rest = replace(options, time_limit=max(1.0, options.time_limit - solver.wall_time))
+            status, solver, interrupted = _run(built.model, rest, _Watcher(on_progress), on_tick)
+            objective_is_current = True
+            if status == "OPTIMAL" and not proven:
+                status = "FEASIBLE"
+    else:
+        status, solver, interrupted = _run(built.model, options, watcher, on_tick)
+    has_solution = status in ("OPTIMAL", "FEASIBLE")
+    objective = float(solver.value(built.objective)) if has_solution else None
+    bound = None
+    if objective_is_current and (has_solution or status == "UNKNOWN"):
+        bound = solver.best_objective_bound
     sessions: list[Session] = built.extract(solver.value) if has_solution else []
     terms = {name: int(solver.value(term)) for name, term in built.terms.items()} if has_solution else {}
-    wall = solver.wall_time
+    unmet = _unmet(built, solver) if has_solution and relax else []
+    wall = time.monotonic() - started - build_time
     roster = None
     if has_solution:
         roster = Roster(
@@ -213,4 +276,129 @@ def solve(
         interrupted=interrupted,
         num_variables=len(proto.variables),
         num_constraints=len(proto.constraints),
+        unmet=unmet,
+        penalty=penalty,
     )
+
+
+def _unmet(built: RosterModel, solver: cp_model.CpSolver) -> list[Need]:
+    """Requirements the best-effort solution does not meet, with what it schedules."""
+    result = []
+    for guard in built.guards:
+        req = guard.requirement
+        value = int(solver.value(guard.expr))
+        if not req.low <= value <= req.high:
+            rule, person, what = built.describe(req)
+            result.append(Need(rule, person, what, req.low, req.high, value))
+    return result
+
+
+def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2) -> list[Need] | None:
+    """A small set of requirements that cannot hold together, or None if none was proven.
+
+    Every requirement (H3, H4, H5, H8, H9) gets a literal that enforces it. CP-SAT is
+    first asked with all literals as assumptions; when it proves infeasibility in time,
+    ``sufficient_assumptions_for_infeasibility`` gives the starting set. Assumptions
+    weaken CP-SAT's presolve, though, and on capacity conflicts it often cannot decide
+    in seconds; so the set is then shrunk with checks that *fix* the chosen literals to
+    true and leave the others free, which keeps presolve at full strength and decides
+    most checks in about the time of one ordinary solve. Shrinking is delta debugging,
+    first over people (all of a patient's or clinician's requirements together), then
+    over kinds of requirement (everyone's hours, everyone's days, ...), then over single
+    requirements; the result is minimal when every check finished in time. Capacity
+    conflicts stay large (many patients compete for a few clinicians' hours), which is
+    why ``explain.conflict_sentences`` groups alike requirements.
+    """
+    started = time.monotonic()
+    built = RosterModel(Instance(scenario), mode="assume")
+    guards = [g for g in built.guards if g.literal is not None]
+    domains = built.model.proto.variables
+
+    def remaining() -> float:
+        return time_limit - (time.monotonic() - started)
+
+    def infeasible(chosen: list[Guard], deadline: float, longest: float = 2.0) -> bool:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        for guard in guards:  # a literal's domain is [low, high]: [0, 1] free, [1, 1] enforced
+            domains[guard.literal.index].domain[0] = 0  # type: ignore[union-attr]
+        for guard in chosen:
+            domains[guard.literal.index].domain[0] = 1  # type: ignore[union-attr]
+        solver = cp_model.CpSolver()
+        # Infeasible subsets are usually proven fast; a check that runs long is counted as
+        # "could hold" (the requirement is kept), which only makes the answer less small.
+        solver.parameters.max_time_in_seconds = max(0.2, min(left, longest))
+        solver.parameters.num_workers = workers
+        return solver.solve(built.model) == cp_model.INFEASIBLE
+
+    if not infeasible(guards, started + time_limit, longest=time_limit / 3):
+        return None
+    start_set = _assumption_core(built, guards, min(5.0, time_limit / 4), workers) or guards
+    people: dict[tuple[str, int], list[Guard]] = {}
+    for guard in start_set:
+        people.setdefault((guard.requirement.kind, guard.requirement.subject), []).append(guard)
+    by_people_until = time.monotonic() + 0.6 * remaining()
+    groups = _shrink(
+        list(people.values()), lambda parts: infeasible([g for part in parts for g in part], by_people_until)
+    )
+    kinds: dict[tuple[str, str], list[Guard]] = {}
+    for guard in (g for part in groups for g in part):
+        req = guard.requirement
+        key = (req.rule, req.what) if req.kind == "patient" else (req.rule, str(req.subject))
+        kinds.setdefault(key, []).append(guard)
+    by_kind_until = time.monotonic() + 0.5 * remaining()
+    sorts = _shrink(
+        list(kinds.values()), lambda parts: infeasible([g for part in parts for g in part], by_kind_until)
+    )
+    end = started + time_limit
+    chosen = _shrink(
+        [[g] for part in sorts for g in part], lambda parts: infeasible([p[0] for p in parts], end)
+    )
+    result = []
+    for [guard] in chosen:
+        rule, person, what = built.describe(guard.requirement)
+        result.append(Need(rule, person, what, guard.requirement.low, guard.requirement.high))
+    return result
+
+
+def _assumption_core(
+    built: RosterModel, guards: list[Guard], budget: float, workers: int
+) -> list[Guard] | None:
+    """CP-SAT's own answer: its sufficient subset of assumptions, if it proves infeasibility in time.
+
+    Solves with every literal as an assumption; the subset is often already small.
+    """
+    literals = [g.literal for g in guards if g.literal is not None]
+    for literal in literals:  # free every literal: the assumptions alone decide which hold
+        built.model.proto.variables[literal.index].domain[0] = 0
+    built.model.clear_assumptions()
+    built.model.add_assumptions(literals)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = budget
+    solver.parameters.num_workers = workers
+    try:
+        if solver.solve(built.model) != cp_model.INFEASIBLE:
+            return None
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+    finally:
+        built.model.clear_assumptions()
+    return [g for g in guards if g.literal is not None and g.literal.index in core] or None
+
+
+def _shrink(parts: list[T], infeasible: Callable[[list[T]], bool]) -> list[T]:
+    """Delta debugging (ddmin, complements only): drop chunks while the rest stays infeasible."""
+    chunks = 2
+    while len(parts) >= 2:
+        size = -(-len(parts) // chunks)
+        for start in range(0, len(parts), size):
+            rest = parts[:start] + parts[start + size :]
+            if rest and infeasible(rest):
+                parts = rest
+                chunks = max(chunks - 1, 2)
+                break
+        else:
+            if chunks >= len(parts):
+                break
+            chunks = min(len(parts), 2 * chunks)
+    return parts

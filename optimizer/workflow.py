@@ -1,5 +1,8 @@
 """Solve, verify, and only then hand out a roster: the path every command takes.
 
+When the week cannot be rostered, say why (``explain``) and, unless ``strict``, solve
+the relaxed model for a best-effort roster whose shortfalls are declared in it.
+
 The roster's recorded objective is the one the independent checker recomputes from
 the roster itself; the solver's own value may only be higher (slack in auxiliary
 variables), never lower. Any disagreement is a bug and stops the run loudly.
@@ -7,13 +10,15 @@ variables), never lower. Any disagreement is a bug and stops the run loudly.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .check import CheckReport, check_roster
+from .explain import Finding, conflict_sentences, prechecks, shortfall_entries
 from .roster import Roster
 from .scenario import Scenario
-from .solve import Progress, SolveOptions, SolveResult, solve
+from .solve import Need, Progress, SolveOptions, SolveResult, find_conflict, solve
 
 
 class ModelCheckerMismatchError(RuntimeError):
@@ -22,11 +27,52 @@ class ModelCheckerMismatchError(RuntimeError):
 
 @dataclass(frozen=True)
 class Outcome:
-    """A solve whose roster (if any) has passed the checker."""
+    """A solve whose roster (if any) has passed the checker, and why the week is infeasible if it is."""
 
     result: SolveResult
     roster: Roster | None
     report: CheckReport | None
+    findings: list[Finding] = field(default_factory=list)
+    conflict: list[Need] | None = None
+    explanation: list[str] = field(default_factory=list)
+
+    @property
+    def infeasible(self) -> bool:
+        """The week cannot be rostered with every rule met."""
+        return bool(self.findings) or self.conflict is not None or self.result.status == "INFEASIBLE"
+
+    @property
+    def best_effort(self) -> bool:
+        """The roster meets every rule but the shortfalls it declares."""
+        return self.roster is not None and bool(self.roster.shortfalls)
+
+
+def explain_week(
+    scenario: Scenario, time_limit: float = 30.0, workers: int = 2
+) -> tuple[list[Finding], list[Need] | None, bool]:
+    """(findings, conflict, infeasible): certain causes first, then the solver's conflict if needed."""
+    findings = prechecks(scenario)
+    if findings:
+        return findings, None, True
+    started = time.monotonic()
+    first = SolveOptions(
+        time_limit=time_limit, workers=workers, parameters={"stop_after_first_solution": True}
+    )
+    if solve(scenario, first).status != "INFEASIBLE":
+        return [], None, False
+    remaining = max(5.0, time_limit - (time.monotonic() - started))
+    return [], find_conflict(scenario, remaining, workers), True
+
+
+def explanation_lines(scenario: Scenario, findings: list[Finding], conflict: list[Need] | None) -> list[str]:
+    """Plain sentences for the findings or the conflict."""
+    if findings:
+        return [f"- {f.message}" for f in findings]
+    if conflict:
+        return conflict_sentences(scenario, conflict)
+    return [
+        "The solver proved the week infeasible but could not narrow the cause down within the time given."
+    ]
 
 
 def solve_verified(
@@ -34,13 +80,48 @@ def solve_verified(
     options: SolveOptions | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_tick: Callable[[Progress], None] | None = None,
+    strict: bool = False,
 ) -> Outcome:
-    """Solve ``scenario`` and verify the roster; raise ``ModelCheckerMismatchError`` if it fails."""
+    """Solve ``scenario`` and verify the roster; a best-effort roster when the week is infeasible.
+
+    Time: the normal solve has the whole limit (an infeasible week is usually proven
+    in seconds); naming a conflict takes at most a third of it (30 s at most); the
+    best-effort solve gets what is left, at least 10 s.
+    """
     options = options or SolveOptions()
-    result = solve(scenario, options, on_progress, on_tick)
+    started = time.monotonic()
+    findings = prechecks(scenario)
+    conflict: list[Need] | None = None
+    result: SolveResult | None = None
+    if not findings:
+        result = solve(scenario, options, on_progress, on_tick)
+        if result.status != "INFEASIBLE":
+            return _verified(scenario, options, result, [], None, [])
+        budget = min(30.0, max(5.0, options.time_limit / 3))
+        conflict = find_conflict(scenario, budget, options.resolved_workers())
+    explanation = explanation_lines(scenario, findings, conflict)
+    if strict:
+        if result is None:
+            result = SolveResult("INFEASIBLE", None, None, 0.0, 0.0, {}, None)
+        return Outcome(result, None, None, findings, conflict, explanation)
+    left = max(10.0, options.time_limit - (time.monotonic() - started))
+    relaxed = solve(scenario, replace(options, time_limit=left), on_progress, on_tick, relax=True)
+    return _verified(scenario, options, relaxed, findings, conflict, explanation)
+
+
+def _verified(
+    scenario: Scenario,
+    options: SolveOptions,
+    result: SolveResult,
+    findings: list[Finding],
+    conflict: list[Need] | None,
+    explanation: list[str],
+) -> Outcome:
     if result.roster is None:
-        return Outcome(result, None, None)
-    report = check_roster(scenario, result.roster, options.weights)
+        return Outcome(result, None, None, findings, conflict, explanation)
+    entries = shortfall_entries(scenario, result.unmet, findings, conflict)
+    roster = replace(result.roster, shortfalls=tuple(entries))
+    report = check_roster(scenario, roster, options.weights)
     if not report.ok:
         lines = "\n".join(f"  {v}" for v in report.violations[:50])
         raise ModelCheckerMismatchError(
@@ -51,5 +132,5 @@ def solve_verified(
             f"the checker prices the roster at {report.objective}, above the solver's {result.objective}: "
             f"terms {report.terms} vs {result.terms}"
         )
-    roster = replace(result.roster, solver=replace(result.roster.solver, objective=float(report.objective)))
-    return Outcome(result, roster, report)
+    roster = replace(roster, solver=replace(roster.solver, objective=float(report.objective)))
+    return Outcome(result, roster, report, findings, conflict, explanation)

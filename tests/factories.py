@@ -74,11 +74,15 @@ def make_therapist(ident: str, qualifications: list[str], days: tuple[str, ...] 
 
 
 def solve_document(
-    document: dict[str, Any], time_limit: float = 20.0, workers: int = 2, **options: Any
+    document: dict[str, Any], time_limit: float = 20.0, workers: int = 2, strict: bool = True, **options: Any
 ) -> tuple[Scenario, Outcome]:
-    """Validate and solve a scenario document; the roster (if any) has passed the checker."""
+    """Validate and solve a scenario document; the roster (if any) has passed the checker.
+
+    ``strict`` (the default here): an infeasible week gives no roster, status INFEASIBLE.
+    """
     scenario = scenario_from_dict(document)
-    outcome = solve_verified(scenario, SolveOptions(time_limit=time_limit, workers=workers, **options))
+    options = SolveOptions(time_limit=time_limit, workers=workers, **options)
+    outcome = solve_verified(scenario, options, strict=strict)
     if outcome.roster is not None:
         assert check_roster(scenario, outcome.roster).ok
     return scenario, outcome

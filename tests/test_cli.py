@@ -28,7 +28,7 @@ def test_solve_then_check_the_small_example(tmp_path: Path) -> None:
     """solve writes roster.json and the CSV views, and check accepts the roster."""
     code, output = run("solve", str(SMALL), "-o", str(tmp_path), "--time-limit", "5")
     assert code == 0, output
-    for name in ("roster.json", "sessions.csv", "patients.csv", "therapists.csv"):
+    for name in ("roster.json", "sessions.csv", "patients.csv", "therapists.csv", "shortfalls.csv"):
         assert (tmp_path / name).stat().st_size > 0
     assert "hours met" in output and "IOP 24/24" in output
     document = json.loads((tmp_path / "roster.json").read_text())
@@ -38,14 +38,29 @@ def test_solve_then_check_the_small_example(tmp_path: Path) -> None:
     assert code == 0 and "OK: 0 violations" in output
 
 
-def test_infeasible_week_writes_nothing(tmp_path: Path) -> None:
-    """A week with no roster exits 4 and leaves no output behind."""
+def test_infeasible_week_strict_writes_nothing(tmp_path: Path) -> None:
+    """With --strict, a week with no roster exits 4, says why, and leaves no output behind."""
     document = tiny_document(patients=[make_patient("P1", days=("mon",), min_hours=6)])
     scenario = tmp_path / "week.yaml"
     scenario.write_text(yaml.safe_dump(document))
-    code, output = run("solve", str(scenario), "-o", str(tmp_path / "out"), "--time-limit", "5")
-    assert code == 4 and "INFEASIBLE" in output
+    code, output = run("solve", str(scenario), "-o", str(tmp_path / "out"), "--time-limit", "5", "--strict")
+    assert code == 4 and "cannot be rostered" in output and "P1" in output
     assert not (tmp_path / "out").exists()
+
+
+def test_infeasible_week_gets_a_best_effort_roster(tmp_path: Path) -> None:
+    """Without --strict: a roster with its shortfall declared (exit 3), which check accepts."""
+    document = tiny_document(
+        patients=[make_patient(f"P{i}", days=("mon",), min_hours=6 if i == 1 else 3) for i in range(1, 4)]
+    )
+    scenario = tmp_path / "week.yaml"
+    scenario.write_text(yaml.safe_dump(document))
+    code, output = run("solve", str(scenario), "-o", str(tmp_path / "out"), "--time-limit", "10")
+    assert code == 3, output
+    roster = load_roster(tmp_path / "out" / "roster.json")
+    assert [(s.patient, s.rule, s.required, s.scheduled) for s in roster.shortfalls] == [("P1", "H4", 6, 3)]
+    code, output = run("check", str(scenario), str(tmp_path / "out" / "roster.json"))
+    assert code == 0 and "1 declared shortfall(s) verified" in output
 
 
 def test_weights_and_formats_from_the_command_line(tmp_path: Path) -> None:

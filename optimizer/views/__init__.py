@@ -7,7 +7,7 @@ from pathlib import Path
 from ..files import write_atomic
 from ..roster import Roster
 from ..scenario import Scenario
-from .tables import patients_table, sessions_table, therapists_table
+from .tables import patients_table, sessions_table, shortfalls_table, therapists_table
 
 FORMATS = ("json", "csv")
 
@@ -25,9 +25,17 @@ def write_views(
             ("sessions.csv", sessions_table(scenario, roster)),
             ("patients.csv", patients_table(scenario, roster)),
             ("therapists.csv", therapists_table(scenario, roster)),
+            ("shortfalls.csv", shortfalls_table(roster)),
         ):
             written.append(write_atomic(out / name, table.to_csv(index=False)))
     return written
 
 
-__all__ = ["FORMATS", "patients_table", "sessions_table", "therapists_table", "write_views"]
+__all__ = [
+    "FORMATS",
+    "patients_table",
+    "sessions_table",
+    "shortfalls_table",
+    "therapists_table",
+    "write_views",
+]

@@ -10,7 +10,10 @@ from .tables import patients_table, therapists_table
 def summary_rows(scenario: Scenario, outcome: Outcome) -> list[tuple[str, str]]:
     """(label, value) pairs describing a solve and its roster."""
     result, roster = outcome.result, outcome.roster
-    rows = [("status", result.status + (" (interrupted)" if result.interrupted else ""))]
+    status = result.status + (" (interrupted)" if result.interrupted else "")
+    if outcome.best_effort:
+        status += " (best effort: relaxed model)"
+    rows = [("status", status)]
     if roster is not None and roster.solver.objective is not None:
         rows.append(("objective", f"{roster.solver.objective:g}"))
     if result.best_bound is not None:
@@ -22,6 +25,11 @@ def summary_rows(scenario: Scenario, outcome: Outcome) -> list[tuple[str, str]]:
     if roster is None:
         return rows
     rows.append(("sessions opened", str(len(roster.groups()))))
+    if roster.shortfalls:
+        people = sorted({s.patient for s in roster.shortfalls})
+        rows.append(
+            ("shortfalls", f"{len(roster.shortfalls)} for {len(people)} patient(s): {', '.join(people[:8])}")
+        )
     rows.append(("appointments", str(len(roster.appointments()))))
     patients = patients_table(scenario, roster)
     if len(patients):

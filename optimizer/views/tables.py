@@ -110,7 +110,7 @@ def patients_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
                 "day_list": ";".join(d for d in DAYS if d in days[p.id]),
                 "blocks_used": ";".join(b for b in scenario.program.blocks if b in blocks[p.id]),
                 "group_sessions": groups[p.id],
-            "group_leaders": len(leaders[p.id]),
+                "group_leaders": len(leaders[p.id]),
                 "appointments": ";".join(f"{k}:{n}" for k, n in sorted(appointments[p.id].items())),
                 "primary_therapist": p.primary_therapist or "",
             }
@@ -151,3 +151,9 @@ def therapists_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def shortfalls_table(roster: Roster) -> pd.DataFrame:
+    """The shortfalls a best-effort roster declares (empty for a roster meeting every rule)."""
+    columns = ["patient", "rule", "required", "scheduled", "reason"]
+    return pd.DataFrame([[getattr(s, c) for c in columns] for s in roster.shortfalls], columns=columns)
