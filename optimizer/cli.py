@@ -252,10 +252,16 @@ def explain(scenario: Path, time_limit: float, workers: int) -> None:
     """Say in plain words why the week in SCENARIO cannot be rostered (exit 4), or that it can (exit 0)."""
     sc = _load(scenario)
     resolved = SolveOptions(workers=workers).resolved_workers()
-    findings, conflict, infeasible = explain_week(sc, time_limit, resolved)
-    if not infeasible:
+    findings, conflict, verdict = explain_week(sc, time_limit, resolved)
+    if verdict == "feasible":
         out.print(f"{sc.program.name}: the week can be rostered with every rule met (a roster was found).")
         return
+    if verdict == "unknown":
+        out.print(
+            f"{sc.program.name}: no roster and no proof of infeasibility within {time_limit:g} s; "
+            "try a longer --time-limit."
+        )
+        sys.exit(EXIT_NO_ROSTER)
     out.print(f"{sc.program.name}: this week cannot be rostered with every rule met:")
     for line in explanation_lines(sc, findings, conflict):
         out.print(Text(line))

@@ -49,19 +49,24 @@ class Outcome:
 
 def explain_week(
     scenario: Scenario, time_limit: float = 30.0, workers: int = 2
-) -> tuple[list[Finding], list[Need] | None, bool]:
-    """(findings, conflict, infeasible): certain causes first, then the solver's conflict if needed."""
+) -> tuple[list[Finding], list[Need] | None, str]:
+    """(findings, conflict, verdict): certain causes first, then the solver's conflict if needed.
+
+    ``verdict`` is "infeasible", "feasible" (a roster was found) or "unknown" (neither a
+    roster nor a proof within ``time_limit``).
+    """
     findings = prechecks(scenario)
     if findings:
-        return findings, None, True
+        return findings, None, "infeasible"
     started = time.monotonic()
     first = SolveOptions(
         time_limit=time_limit, workers=workers, parameters={"stop_after_first_solution": True}
     )
-    if solve(scenario, first).status != "INFEASIBLE":
-        return [], None, False
+    status = solve(scenario, first).status
+    if status != "INFEASIBLE":
+        return [], None, "unknown" if status == "UNKNOWN" else "feasible"
     remaining = max(5.0, time_limit - (time.monotonic() - started))
-    return [], find_conflict(scenario, remaining, workers), True
+    return [], find_conflict(scenario, remaining, workers), "infeasible"
 
 
 def explanation_lines(scenario: Scenario, findings: list[Finding], conflict: list[Need] | None) -> list[str]:

@@ -226,8 +226,8 @@ CASES = [
 def test_explanation_names_the_cause(document: dict[str, Any], named: list[str]) -> None:
     """`explain` says the week is infeasible and names the people, blocks and qualifications involved."""
     scenario = scenario_from_dict(document)
-    findings, conflict, infeasible = explain_week(scenario, time_limit=20)
-    assert infeasible
+    findings, conflict, verdict = explain_week(scenario, time_limit=20)
+    assert verdict == "infeasible"
     text = "\n".join(explanation_lines(scenario, findings, conflict))
     for fragment in named:
         assert fragment in text, text
@@ -256,3 +256,9 @@ def test_shortfall_is_as_small_as_the_week_allows() -> None:
     assert [(s.patient, s.rule, s.required, s.scheduled) for s in outcome.roster.shortfalls] == [
         ("P3", "H4", 6, 3)
     ]
+
+
+def test_explain_says_a_feasible_week_can_be_rostered() -> None:
+    """A week with a roster is not explained away: the verdict is 'feasible'."""
+    _, conflict, verdict = explain_week(scenario_from_dict(BASE), time_limit=10)
+    assert verdict == "feasible" and conflict is None
