@@ -398,7 +398,7 @@ class _Builder:
         met = int(patients["hours_met"].sum()) if len(patients) else 0
         short = sum(1 for p in schedules if p.short)
         working = therapists[therapists["max_hours"] > 0]
-        load = f"{working['load_pct'].min():g}–{working['load_pct'].max():g}%" if len(working) else "–"
+        load = f"{working['load_pct'].min():.0f}–{working['load_pct'].max():.0f}%" if len(working) else "–"
         offered = int(fill["seats_offered"].sum()) if len(fill) else 0
         taken = int(fill["seats_taken"].sum()) if len(fill) else 0
         return [
