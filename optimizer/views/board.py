@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import jinja2
 import markupsafe
@@ -155,7 +155,6 @@ class Page:
     hours_scale: float
     load_bars: list[Bar]
     fill_bars: list[Bar]
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _environment() -> jinja2.Environment:
@@ -436,7 +435,6 @@ class _Builder:
             hours_scale=max([1.0, *(max(b.value, b.high) for b in hours)]),
             load_bars=self.load_bars(),
             fill_bars=self.fill_bars(),
-            counts={"sessions": len(self.roster.sessions)},
         )
 
 
