@@ -1,8 +1,9 @@
 """The ``iop-roster`` command line: parses, calls the library, prints. Nothing more.
 
-Exit codes: 0 a roster meeting every rule; 1 the checker found violations (``check``);
-2 bad input; 3 a best-effort roster with declared shortfalls; 4 no roster (infeasible
-with --strict, or nothing found in time); 5 internal error (model and checker disagree).
+Exit codes: 0 a roster meeting every rule; 1 the checker found violations (``check``,
+``render``); 2 bad input; 3 a best-effort roster with declared shortfalls; 4 no roster
+(infeasible with --strict, or nothing found in time); 5 internal error (model and
+checker disagree).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .roster import load_roster
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_warnings
 from .scenario.write import write_scenario
 from .solve import Progress, SolveOptions
-from .views import FORMATS, write_views
+from .views import FORMATS, SHARED_FORMATS, output_names, parse_formats, write_views
 from .views.summary import summary_rows
 from .workflow import ModelCheckerMismatchError, explain_week, explanation_lines, solve_verified
 
@@ -97,12 +98,76 @@ def _progress_line(p: Progress) -> Text:
     return Text(f"⏱ {p.elapsed:6.1f}s  {best}")
 
 
-def _check_outputs_are_not_inputs(out_dir: Path, inputs: list[Path]) -> None:
+def _scenario_inputs(scenario: Path) -> list[Path]:
+    """The scenario and every file beside it that could be one of its tables."""
+    return [
+        scenario,
+        *(
+            p
+            for pattern in ("*.yaml", "*.yml", "*.json", "*.csv", "*.xlsx")
+            for p in scenario.parent.glob(pattern)
+        ),
+    ]
+
+
+def _check_outputs_are_not_inputs(outputs: list[Path], inputs: list[Path]) -> None:
     """Refuse to overwrite anything the user gave us."""
     taken = {p.resolve() for p in inputs}
-    for name in ("roster.json", "sessions.csv", "patients.csv", "therapists.csv", "shortfalls.csv"):
-        if (out_dir / name).resolve() in taken:
-            raise click.BadParameter(f"{out_dir / name} is an input file; choose another output folder")
+    for path in outputs:
+        if path.resolve() in taken:
+            raise click.BadParameter(f"{path} is an input file; choose another output folder")
+
+
+def _formats(text: str, allowed: tuple[str, ...] = FORMATS) -> tuple[str, ...]:
+    try:
+        return parse_formats(text, allowed)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--formats") from None
+
+
+def view_options(command: F) -> F:
+    """The options every command that writes views shares (solve, render)."""
+    options = [
+        click.option(
+            "--patient-calendars",
+            is_flag=True,
+            help="Also write one calendar per patient (calendars/patient-<id>.ics).",
+        ),
+        click.option(
+            "--pseudonymize",
+            is_flag=True,
+            help="Replace patient names and ids with stable aliases in every shared view "
+            "(csv, xlsx, html, ics); the alias map goes to its own file (see --aliases).",
+        ),
+        click.option(
+            "--aliases",
+            "aliases",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Alias map to read and extend; reuse it to keep aliases stable "
+            "(default: OUTPUT/aliases.json; implies --pseudonymize).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _aliases_file(out_dir: Path, pseudonymize: bool, aliases: Path | None) -> Path | None:
+    if aliases is not None:
+        return aliases
+    return out_dir / "aliases.json" if pseudonymize else None
+
+
+def _report_written(written: list[Path], aliases: Path | None) -> str:
+    """One line naming what was written, the calendars counted rather than listed."""
+    calendars = [p for p in written if p.suffix == ".ics"]
+    names = [str(p) for p in written if p.suffix != ".ics" and p != aliases]
+    if calendars:
+        names.append(f"{len(calendars)} calendar(s) in {calendars[0].parent}")
+    line = ", ".join(names) or "nothing"
+    if aliases is not None and aliases in written:
+        line += f"; alias map (private, do not share): {aliases}"
+    return line
 
 
 @main.command()
@@ -137,8 +202,12 @@ def _check_outputs_are_not_inputs(out_dir: Path, inputs: list[Path]) -> None:
     help="Override an objective weight, e.g. --weight sessions=20 (repeatable).",
 )
 @click.option(
-    "--formats", default=",".join(FORMATS), show_default=True, help="Comma-separated views to write."
+    "--formats",
+    default=",".join(FORMATS),
+    show_default=True,
+    help=f"Comma-separated views to write, from {', '.join(FORMATS)}.",
 )
+@view_options
 @click.option("--log-search", is_flag=True, help="Print CP-SAT's search log.")
 @click.option(
     "--strict", is_flag=True, help="No best-effort roster when the week is infeasible: explain and stop."
@@ -152,6 +221,9 @@ def solve(
     seed: int,
     weights: tuple[str, ...],
     formats: str,
+    patient_calendars: bool,
+    pseudonymize: bool,
+    aliases: Path | None,
     log_search: bool,
     strict: bool,
 ) -> None:
@@ -160,20 +232,11 @@ def solve(
     When the week cannot be rostered, say why and (unless --strict) write the best
     roster possible, with every shortfall declared in it.
     """
-    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown:
-        raise click.BadParameter(
-            f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}",
-            param_hint="--formats",
-        )
+    chosen = _formats(formats)
     out_dir = out_dir or Path("out") / scenario.stem
-    inputs = [
-        p
-        for pattern in ("*.yaml", "*.yml", "*.json", "*.csv", "*.xlsx")
-        for p in scenario.parent.glob(pattern)
-    ]
-    _check_outputs_are_not_inputs(out_dir, [scenario, *inputs])
+    alias_file = _aliases_file(out_dir, pseudonymize, aliases)
+    outputs = [out_dir / name for name in output_names(chosen)] + ([alias_file] if alias_file else [])
+    _check_outputs_are_not_inputs(outputs, _scenario_inputs(scenario))
     sc = _load(scenario)
     options = SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, log_search=log_search, weights=_weights(weights)
@@ -204,18 +267,65 @@ def solve(
         status = "INFEASIBLE" if outcome.infeasible else outcome.result.status
         err.print(f"No roster: {status}. Nothing was written.")
         sys.exit(EXIT_NO_ROSTER)
-    written = write_views(sc, outcome.roster, out_dir, chosen)
+    written = write_views(
+        sc, outcome.roster, out_dir, chosen, patient_calendars=patient_calendars, aliases=alias_file
+    )
     if outcome.best_effort:
         out.print(f"Best-effort roster with {len(outcome.roster.shortfalls)} declared shortfall(s):")
         for s in outcome.roster.shortfalls:
-            out.print(
-                Text(
-                    f"  {s.patient} {s.rule}: required {s.required:g}, scheduled {s.scheduled:g} — {s.reason}"
-                )
-            )
-    out.print(f"checked: 0 violations; wrote {', '.join(str(p) for p in written)}")
+            line = f"  {s.patient} {s.rule}: required {s.required:g}, scheduled {s.scheduled:g} — {s.reason}"
+            out.print(Text(line))
+    out.print(Text(f"checked: 0 violations; wrote {_report_written(written, alias_file)}"))
     if outcome.best_effort:
         sys.exit(EXIT_SHORTFALLS)
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the views (default: the roster's folder).",
+)
+@click.option(
+    "--formats",
+    default=",".join(SHARED_FORMATS),
+    show_default=True,
+    help=f"Comma-separated views to write, from {', '.join(FORMATS)}.",
+)
+@view_options
+@reports_input_errors
+def render(
+    scenario: Path,
+    roster: Path,
+    out_dir: Path | None,
+    formats: str,
+    patient_calendars: bool,
+    pseudonymize: bool,
+    aliases: Path | None,
+) -> None:
+    """Re-render the views of ROSTER (checked against SCENARIO first) without solving."""
+    chosen = _formats(formats)
+    out_dir = out_dir or roster.parent
+    alias_file = _aliases_file(out_dir, pseudonymize, aliases)
+    outputs = [out_dir / name for name in output_names(chosen)] + ([alias_file] if alias_file else [])
+    _check_outputs_are_not_inputs(outputs, [*_scenario_inputs(scenario), roster])
+    sc = _load(scenario)
+    loaded = load_roster(roster)
+    report = check_roster(sc, loaded)
+    if report.violations:
+        # Every roster the product writes has passed the checker: this one has not.
+        for violation in report.violations:
+            out.print(Text(str(violation)))
+        err.print(f"{len(report.violations)} violation(s); nothing was written. See `iop-roster check`.")
+        sys.exit(EXIT_VIOLATIONS)
+    written = write_views(
+        sc, loaded, out_dir, chosen, patient_calendars=patient_calendars, aliases=alias_file
+    )
+    out.print(Text(f"checked: 0 violations; wrote {_report_written(written, alias_file)}"))
 
 
 @main.command()

@@ -7,8 +7,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+def write_atomic(path: str | Path, data: str | bytes, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+
+    ``mode`` sets the permissions (say 0o600 for a private file); by default an output is
+    an ordinary file (0o666 less the umask).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -18,7 +22,7 @@ def write_atomic(path: str | Path, data: str | bytes) -> Path:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(temp, mode if mode is not None else 0o666 & ~_umask())  # mkstemp makes 0600
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
