@@ -67,6 +67,20 @@ def priced_timeline(
     return [[t, priced if n >= found and inc is not None else inc, b] for n, (t, inc, b) in enumerate(events)]
 
 
+def peak_memory_mb(pid: int | str = "self") -> float | None:
+    """Peak resident memory of a process since its exec (VmHWM), None where /proc has no answer.
+
+    Not ``ru_maxrss``: Linux carries the parent's high-water mark into a forked child
+    across exec, so a child of a large parent would report the parent's size.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), None)
+    return round(int(line.split()[1]) / 1024, 1) if line else None
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Solve and check; the returned document is what the runner reads."""
     scenario = load_scenario(args.scenario)
@@ -99,6 +113,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "violations_by_rule": report.by_rule() if report is not None else {},
         "shortfalls_declared": len(output.roster.shortfalls) if output.roster is not None else 0,
         "ortools_loaded": "ortools" in sys.modules,
+        "peak_rss_mb": peak_memory_mb(),
         "events": priced_timeline(recorder.events, output.solver_objective, priced, solve_end),
     }
 

@@ -2,7 +2,7 @@
 
 Each run is a child process (``optimizer.bench.child``): OR-Tools and highspy cannot
 share a process, and a process of its own is also the honest way to measure a peer's
-peak memory (``os.wait4`` gives the child's own ``ru_maxrss``). Runs go one after the
+peak memory (the child's VmHWM, see ``child.peak_memory_mb``). Runs go one after the
 other, never side by side, so that peers do not compete for the cores. A run that
 crashes or outlives its timeout is recorded as such, with whatever timeline it left.
 """
@@ -24,6 +24,7 @@ from typing import Any
 
 from ..scenario import load_scenario
 from . import timeline
+from .child import peak_memory_mb
 from .peers import PEERS, USES_WORKERS
 from .suites import CACHE_DIR, BenchWeek
 from .timeline import Event
@@ -80,10 +81,13 @@ def run_one(spec: RunSpec, timeout: float, roster_dir: Path | None = None) -> di
                 stderr=stderr,
                 start_new_session=True,
             )
-            status, usage, timed_out = _wait(process, timeout)
+            status, usage, timed_out, polled = _wait(process, timeout)
         wall = time.monotonic() - started
         record = _base_record(spec)
-        record.update(wall_s=round(wall, 3), peak_rss_mb=round(usage.ru_maxrss / 1024, 1))
+        # The child's own VmHWM when it finishes; what polling saw when it crashed or was
+        # killed; ru_maxrss only where /proc is missing (it may include this process's size).
+        fallback = polled if polled is not None else round(usage.ru_maxrss / 1024, 1)
+        record.update(wall_s=round(wall, 3), peak_rss_mb=fallback)
         record["events"] = _read_events(Path(str(result_path) + ".events"))  # replaced by a finished run's
         exit_code = os.waitstatus_to_exitcode(status)
         if timed_out:
@@ -95,14 +99,16 @@ def run_one(spec: RunSpec, timeout: float, roster_dir: Path | None = None) -> di
     return record
 
 
-def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, bool]:
-    """Reap the child with its own resource usage; kill its process group at the timeout."""
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, bool, float | None]:
+    """Reap the child with its resource usage, watching its peak memory; kill it at the timeout."""
     deadline = time.monotonic() + timeout
     timed_out = False
+    peak = None
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
+        peak = peak_memory_mb(process.pid) or peak
         if time.monotonic() > deadline:
             timed_out = True
             os.killpg(process.pid, signal.SIGKILL)
@@ -110,7 +116,7 @@ def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, b
             break
         time.sleep(0.05)
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return status, usage, timed_out
+    return status, usage, timed_out, peak
 
 
 def _read_events(path: Path) -> list[list[float | None]]:

@@ -24,6 +24,7 @@ from ..scenario.write import write_scenario
 ROOT = Path(__file__).resolve().parent.parent.parent
 SUITES_FILE = ROOT / "benchmarks" / "suites.yaml"
 CACHE_DIR = ROOT / "benchmarks" / "cache"
+RESULTS_DIR = ROOT / "benchmarks" / "results"
 FAMILY_KEYS = {"description", "generate", "seeds", "scenarios"}
 SETTING_NAMES = {f.name for f in dataclasses.fields(GeneratorSettings)} - {"seed", "week_of"}
 

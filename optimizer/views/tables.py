@@ -110,7 +110,7 @@ def patients_table(scenario: Scenario, roster: Roster) -> pd.DataFrame:
                 "day_list": ";".join(d for d in DAYS if d in days[p.id]),
                 "blocks_used": ";".join(b for b in scenario.program.blocks if b in blocks[p.id]),
                 "group_sessions": groups[p.id],
-            "group_leaders": len(leaders[p.id]),
+                "group_leaders": len(leaders[p.id]),
                 "appointments": ";".join(f"{k}:{n}" for k, n in sorted(appointments[p.id].items())),
                 "primary_therapist": p.primary_therapist or "",
             }

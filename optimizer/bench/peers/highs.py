@@ -441,9 +441,9 @@ class _Formulation:
             if len(members) < 2:
                 continue
             peak = m.var(upper=100, cost=self.w["load_balance"])
-            for t in members:
-                terms = [(c, 100.0 * minutes) for c, minutes in self.therapist_minutes.get(t.id, [])]
-                m.row([*terms, (peak, -round(t.max_hours * 60))], upper=0)
+            for t in members:  # minutes <= max_minutes x peak / 100 (scaled for the LP's sake)
+                terms = self.therapist_minutes.get(t.id, [])
+                m.row([*terms, (peak, -round(t.max_hours * 60) / 100)], upper=0)
 
     # -- solution -> roster --------------------------------------------------------------
 
@@ -531,6 +531,9 @@ def solve_week(scenario: Scenario, options: PeerOptions, emit: Emit) -> PeerOutp
     model_status = h.getModelStatus()
     has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
     status = STATUS.get(model_status, "FEASIBLE" if has_solution else "UNKNOWN")
+    if model_status == highspy.HighsModelStatus.kModelEmpty:  # nothing can be scheduled at all
+        empty_fits = all(lo <= 0 <= hi for lo, hi in zip(lp.row_lower_, lp.row_upper_, strict=True))
+        status, has_solution = ("OPTIMAL", True) if empty_fits else ("INFEASIBLE", False)
     objective = info.objective_function_value if has_solution else None
     bound = _finite(info.mip_dual_bound) if status != "INFEASIBLE" else None
     wall = h.getRunTime()
@@ -564,12 +567,14 @@ def _lp_relaxation(lp: highspy.HighsLp, time_limit: float) -> tuple[float | None
     """The optimum of the MIP with integrality dropped: what the formulation alone knows.
 
     A fresh solver: HiGHS counts its time limit over every run of one instance.
+    Interior point with crossover (the default) gives the same optimum as simplex.
     """
     started = time.perf_counter()
     lp.integrality_ = []
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("solver", "ipm")  # several times faster than simplex on these LPs
     h.passModel(lp)
     h.run()
     optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
