@@ -312,6 +312,12 @@ def _names(text: str, option: str) -> list[str]:
     help="Kill a run after this many seconds (default: twice the time limit plus 300).",
 )
 @click.option(
+    "--memory-limit",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Stop a run past this many GB of memory (default: 60% of the machine's).",
+)
+@click.option(
     "-o",
     "--output",
     "out_dir",
@@ -326,6 +332,7 @@ def bench(
     workers: str,
     seed: int,
     timeout: float | None,
+    memory_limit: float | None,
     out_dir: Path | None,
     keep_rosters: bool,
 ) -> None:
@@ -344,6 +351,7 @@ def bench(
         workers=[int(c) for c in counts],
         seed=seed,
         timeout=timeout,
+        memory_limit_mb=memory_limit * 1024 if memory_limit else None,
         out_dir=out_dir,
         keep_rosters=keep_rosters,
     )

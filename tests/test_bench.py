@@ -214,6 +214,8 @@ def test_runner_records_crashes_and_timeouts(tiny_week: tuple[BenchWeek, Path], 
     assert crashed["run"] == "crashed" and "blocks" in crashed["error"]  # the last line of its stderr
     timed_out = run_one(RunSpec(week, path, 6, "cpsat", 1, 5.0), timeout=0.3)
     assert timed_out["run"] == "timeout" and timed_out["objective"] is None
+    too_big = run_one(RunSpec(week, path, 6, "highs", None, 5.0), timeout=60, memory_limit_mb=1)
+    assert too_big["run"] == "memory" and "1 MB" in too_big["error"]
     finished = run_one(RunSpec(week, path, 6, "greedy", None, 5.0), timeout=60)
     records: list[dict[str, Any]] = [crashed, timed_out, finished]
     add_gaps(records)

@@ -22,6 +22,7 @@ class BenchConfig:
     workers: list[int] = field(default_factory=lambda: [1, 2])
     seed: int = 0
     timeout: float | None = None
+    memory_limit_mb: float | None = None
     suites_file: Path = SUITES_FILE
     cache_dir: Path = CACHE_DIR
     out_dir: Path | None = None
@@ -55,7 +56,7 @@ def run_bench(
             on_record(done, len(specs), record)
 
     roster_dir = config.cache_dir / "rosters" if config.keep_rosters else None
-    records = run_all(specs, config.timeout, roster_dir, progress)
+    records = run_all(specs, config.timeout, roster_dir, progress, config.memory_limit_mb)
     settings = {
         "command": config.command(),
         "suites": config.suites,
@@ -64,6 +65,7 @@ def run_bench(
         "cpsat_workers": config.workers,
         "seed": config.seed,
         "timeout_s": config.timeout,
+        "memory_limit_mb": config.memory_limit_mb,
         "weeks": {
             w.name: {"family": w.family, "settings": w.settings, "file": str(w.path or "")} for w in weeks
         },

@@ -4,7 +4,8 @@ Each run is a child process (``optimizer.bench.child``): OR-Tools and highspy ca
 share a process, and a process of its own is also the honest way to measure a peer's
 peak memory (the child's VmHWM, see ``child.peak_memory_mb``). Runs go one after the
 other, never side by side, so that peers do not compete for the cores. A run that
-crashes or outlives its timeout is recorded as such, with whatever timeline it left.
+crashes, outlives its timeout or grows past the memory limit is recorded as such,
+with whatever timeline it left.
 """
 
 from __future__ import annotations
@@ -56,7 +57,19 @@ def default_timeout(time_limit: float) -> float:
     return 2.0 * time_limit + 300.0
 
 
-def run_one(spec: RunSpec, timeout: float, roster_dir: Path | None = None) -> dict[str, Any]:
+def default_memory_limit_mb() -> float:
+    """Three fifths of the machine's memory: a peer past it is stopped before it starves the machine."""
+    try:
+        meminfo = Path("/proc/meminfo").read_text(encoding="utf-8")
+        kib = next(int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal"))
+    except (OSError, StopIteration, ValueError):
+        return 8192.0
+    return round(0.6 * kib / 1024)
+
+
+def run_one(
+    spec: RunSpec, timeout: float, roster_dir: Path | None = None, memory_limit_mb: float | None = None
+) -> dict[str, Any]:
     """Run one peer in a child process and return its record (never raises for a peer's failure)."""
     with tempfile.TemporaryDirectory(prefix="iop-bench-") as tmp:
         result_path = Path(tmp) / "result.json"
@@ -81,7 +94,9 @@ def run_one(spec: RunSpec, timeout: float, roster_dir: Path | None = None) -> di
                 stderr=stderr,
                 start_new_session=True,
             )
-            status, usage, timed_out, polled = _wait(process, timeout)
+            status, usage, stopped, polled = _wait(
+                process, timeout, memory_limit_mb or default_memory_limit_mb()
+            )
         wall = time.monotonic() - started
         record = _base_record(spec)
         # The child's own VmHWM when it finishes; what polling saw when it crashed or was
@@ -90,8 +105,8 @@ def run_one(spec: RunSpec, timeout: float, roster_dir: Path | None = None) -> di
         record.update(wall_s=round(wall, 3), peak_rss_mb=fallback)
         record["events"] = _read_events(Path(str(result_path) + ".events"))  # replaced by a finished run's
         exit_code = os.waitstatus_to_exitcode(status)
-        if timed_out:
-            record.update(run="timeout", error=f"killed after {timeout:g} s")
+        if stopped is not None:
+            record.update(run=stopped[0], error=stopped[1])
         elif exit_code != 0 or not result_path.exists():
             record.update(run="crashed", error=_last_line(stderr_path) or f"exit code {exit_code}")
         else:
@@ -99,10 +114,15 @@ def run_one(spec: RunSpec, timeout: float, roster_dir: Path | None = None) -> di
     return record
 
 
-def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, bool, float | None]:
-    """Reap the child with its resource usage, watching its peak memory; kill it at the timeout."""
+def _wait(
+    process: subprocess.Popen[bytes], timeout: float, memory_limit_mb: float
+) -> tuple[int, Any, tuple[str, str] | None, float | None]:
+    """Reap the child, watching its peak memory; kill it at the timeout or past the memory limit.
+
+    Returns the wait status, resource usage, (run state, reason) if it was stopped, and the peak seen.
+    """
     deadline = time.monotonic() + timeout
-    timed_out = False
+    stopped = None
     peak = None
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -110,13 +130,16 @@ def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, b
             break
         peak = peak_memory_mb(process.pid) or peak
         if time.monotonic() > deadline:
-            timed_out = True
+            stopped = ("timeout", f"killed after {timeout:g} s")
+        elif peak is not None and peak > memory_limit_mb:
+            stopped = ("memory", f"killed past {memory_limit_mb:g} MB of memory")
+        if stopped is not None:
             os.killpg(process.pid, signal.SIGKILL)
             _, status, usage = os.wait4(process.pid, 0)
             break
         time.sleep(0.05)
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return status, usage, timed_out, peak
+    return status, usage, stopped, peak
 
 
 def _read_events(path: Path) -> list[list[float | None]]:
@@ -183,12 +206,13 @@ def run_all(
     timeout: float | None = None,
     roster_dir: Path | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
+    memory_limit_mb: float | None = None,
 ) -> list[dict[str, Any]]:
     """Run the plan one process at a time, then add the gaps (which need every peer's bound)."""
     records = []
     for spec in specs:
         log.info("running %s on %s", spec.label(), spec.week.name)
-        record = run_one(spec, timeout or default_timeout(spec.time_limit), roster_dir)
+        record = run_one(spec, timeout or default_timeout(spec.time_limit), roster_dir, memory_limit_mb)
         records.append(record)
         if on_record is not None:
             on_record(record)
