@@ -227,6 +227,7 @@ def test_runner_records_crashes_and_timeouts(tiny_week: tuple[BenchWeek, Path], 
     assert [r["run"] for r in rows] == ["crashed", "timeout", "ok"]
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "crashed: " in summary and "timeout: killed after 0.3 s" in summary
+    assert "| T | 6 | greedy |" in summary  # the per-family table
 
 
 def test_bench_command_rejects_unknown_names() -> None:

@@ -120,6 +120,47 @@ def markdown_table(records: list[dict[str, Any]]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _median(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def family_table(records: list[dict[str, Any]]) -> str:
+    """Per family and peer: medians over its weeks (blank where no week has the figure).
+
+    The checker column counts the weeks whose roster passed the checker.
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        groups[(r["family"], r["label"])].append(r)
+    lines = [
+        "| family | patients | peer | first roster (s) | gap@10s | gap@60s | build (s) | peak MB | checker |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+
+    def median(runs: list[dict[str, Any]], key: str) -> float | None:
+        return _median([r[key] for r in runs if r.get(key) is not None])
+
+    for (family, label), runs in groups.items():
+        patients = median(runs, "patients")
+        passed = sum(1 for r in runs if r.get("checker_ok"))
+        cells = [
+            family,
+            _fmt(int(patients) if patients is not None else None),
+            label,
+            _fmt(median(runs, "time_to_first_s")),
+            *[_pct(median(runs, f"gap_{t:g}s")) for t in CHECKPOINTS],
+            _fmt(median(runs, "build_time_s"), 2),
+            _fmt(median(runs, "peak_rss_mb"), 0),
+            f"{passed}/{len(runs)} OK",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per week and CP-SAT worker count: CP-SAT's times divided by HiGHS's, measured in this run.
 
@@ -216,13 +257,18 @@ def plot_scaling(records: list[dict[str, Any]], path: Path) -> Path:
     for r in records:
         by_label[r["label"]].append(r)
     for n, (label, runs) in enumerate(sorted(by_label.items())):
-        runs = sorted(runs, key=lambda r: r["patients"])
-        built = [(r["patients"], r["build_time_s"]) for r in runs if r.get("build_time_s") is not None]
-        memory = [(r["patients"], r["peak_rss_mb"]) for r in runs if r.get("peak_rss_mb") is not None]
-        if built:
-            build_ax.plot(*zip(*built, strict=True), "o-", label=label, color=f"C{n}", alpha=0.8)
-        if memory:
-            memory_ax.plot(*zip(*memory, strict=True), "o-", label=label, color=f"C{n}", alpha=0.8)
+        for ax, key in ((build_ax, "build_time_s"), (memory_ax, "peak_rss_mb")):
+            points = [(r["patients"], r[key]) for r in runs if r.get(key) is not None]
+            if not points:
+                continue
+            ax.scatter(*zip(*points, strict=True), color=f"C{n}", alpha=0.5, s=14)
+            sizes = sorted({x for x, _ in points})
+            medians = [_median([y for x, y in points if x == size]) for size in sizes]
+            ax.plot(sizes, medians, "-", color=f"C{n}", label=f"{label} (median)")
+    spread = [r["patients"] for r in records if r.get("patients")]
+    if spread and max(spread) > 10 * min(spread):
+        build_ax.set_xscale("log")
+        memory_ax.set_xscale("log")
     build_ax.set(xlabel="patients", ylabel="model build (s)", title="Model build time")
     memory_ax.set(
         xlabel="patients", ylabel="peak resident memory (MB)", title="Peak memory of the peer's process"
@@ -248,10 +294,12 @@ def _save(figure: Figure, path: Path) -> Path:
     return write_atomic(path, buffer.getvalue())
 
 
-def write_report(records: list[dict[str, Any]], settings: dict[str, Any], out_dir: Path) -> list[Path]:
+def write_report(
+    records: list[dict[str, Any]], settings: dict[str, Any], out_dir: Path, finished: str | None = None
+) -> list[Path]:
     """Write results.json, results.csv, summary.md and the plots into ``out_dir``."""
     described = machine()
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = finished or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     document = {"machine": described, "settings": settings, "finished": stamp, "runs": records}
     written = [
         write_atomic(out_dir / "results.json", json.dumps(document, indent=1) + "\n"),
@@ -266,6 +314,8 @@ def write_report(records: list[dict[str, Any]], settings: dict[str, Any], out_di
         f"# Benchmark results ({stamp})\n",
         f"Machine: {cpu}; {versions}.\n",
         f"Command: `{settings['command']}`\n",
+        "## By family (medians over its weeks)\n",
+        family_table(records),
         "## Runs\n",
         markdown_table(records),
         "## CP-SAT against HiGHS, same week, same run\n",
