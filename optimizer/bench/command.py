@@ -9,7 +9,7 @@ from typing import Any
 
 from .report import write_report
 from .runner import plan, run_all
-from .suites import CACHE_DIR, RESULTS_DIR, SUITES_FILE, load_suites, select
+from .suites import CACHE_DIR, RESULTS_DIR, ROOT, SUITES_FILE, load_suites, select
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,14 @@ def run_bench(
         "timeout_s": config.timeout,
         "memory_limit_mb": config.memory_limit_mb,
         "weeks": {
-            w.name: {"family": w.family, "settings": w.settings, "file": str(w.path or "")} for w in weeks
+            w.name: {"family": w.family, "settings": w.settings, "file": _relative(w.path)} for w in weeks
         },
     }
     return records, write_report(records, settings, config.output())
+
+
+def _relative(path: Path | None) -> str:
+    """An example's file as the repository names it (no machine-specific prefix)."""
+    if path is None:
+        return ""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
