@@ -443,3 +443,97 @@ def generate_command(
 
 
 generate_command.name = "generate"
+
+
+def _names(text: str, option: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise click.BadParameter("give at least one name", param_hint=option)
+    return names
+
+
+@main.command()
+@click.option(
+    "--suite",
+    "suites",
+    default="S",
+    show_default=True,
+    help="Families of benchmarks/suites.yaml: S, M, L, XL, tight, or all (comma-separated).",
+)
+@click.option(
+    "--peers", default="cpsat,highs,greedy", show_default=True, help="Peers to run (comma-separated)."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Search seconds per peer and week (wall clock).",
+)
+@click.option("--workers", default="1,2", show_default=True, help="CP-SAT worker counts to measure.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the searches.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Kill a run after this many seconds (default: twice the time limit plus 300).",
+)
+@click.option(
+    "--memory-limit",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Stop a run past this many GB of memory (default: 60% of the machine's).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for results (default: benchmarks/results/<suite>).",
+)
+@click.option("--keep-rosters", is_flag=True, help="Also keep every roster, in benchmarks/cache/rosters/.")
+def bench(
+    suites: str,
+    peers: str,
+    time_limit: float,
+    workers: str,
+    seed: int,
+    timeout: float | None,
+    memory_limit: float | None,
+    out_dir: Path | None,
+    keep_rosters: bool,
+) -> None:
+    """Solve benchmark weeks with CP-SAT, a HiGHS MIP and a greedy baseline; write tables and plots."""
+    from .bench.command import BenchConfig, run_bench  # matplotlib and friends only when benchmarking
+    from .bench.report import checker_cell
+    from .bench.suites import SuiteError
+
+    counts = _names(workers, "--workers")
+    if not all(c.isdigit() and int(c) > 0 for c in counts):
+        raise click.BadParameter(f"{workers!r}: expected whole numbers ≥ 1, e.g. 1,2", param_hint="--workers")
+    config = BenchConfig(
+        suites=_names(suites, "--suite"),
+        peers=_names(peers, "--peers"),
+        time_limit=time_limit,
+        workers=[int(c) for c in counts],
+        seed=seed,
+        timeout=timeout,
+        memory_limit_mb=memory_limit * 1024 if memory_limit else None,
+        out_dir=out_dir,
+        keep_rosters=keep_rosters,
+    )
+
+    def progress(done: int, total: int, r: dict[str, Any]) -> None:
+        objective = "" if r.get("objective") is None else f", objective {r['objective']}"
+        out.print(
+            Text(
+                f"[{done}/{total}] {r['week']} {r['label']}: {r.get('status') or r['run']}{objective}, "
+                f"checker {checker_cell(r)} ({r['wall_s']:.1f} s)"
+            )
+        )
+
+    try:
+        _, written = run_bench(config, progress)
+    except (SuiteError, ValueError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    out.print(f"wrote {', '.join(str(p) for p in written)}")

@@ -1,0 +1,80 @@
+"""``iop-roster bench`` as a library call: plan the runs, run them, write the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .report import write_report
+from .runner import plan, run_all
+from .suites import CACHE_DIR, RESULTS_DIR, ROOT, SUITES_FILE, load_suites, select
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """Everything a bench run depends on; recorded with its results."""
+
+    suites: list[str] = field(default_factory=lambda: ["S"])
+    peers: list[str] = field(default_factory=lambda: ["cpsat", "highs", "greedy"])
+    time_limit: float = 60.0
+    workers: list[int] = field(default_factory=lambda: [1, 2])
+    seed: int = 0
+    timeout: float | None = None
+    memory_limit_mb: float | None = None
+    suites_file: Path = SUITES_FILE
+    cache_dir: Path = CACHE_DIR
+    out_dir: Path | None = None
+    keep_rosters: bool = False
+
+    def command(self) -> str:
+        """The command line that repeats this run."""
+        return (
+            f"iop-roster bench --suite {','.join(self.suites)} --peers {','.join(self.peers)} "
+            f"--time-limit {self.time_limit:g} --workers {','.join(map(str, self.workers))}"
+            + (f" --seed {self.seed}" if self.seed else "")
+        )
+
+    def output(self) -> Path:
+        """Where results go: benchmarks/results/<suites> unless given."""
+        return self.out_dir or RESULTS_DIR / "-".join(self.suites)
+
+
+def run_bench(
+    config: BenchConfig, on_record: Callable[[int, int, dict[str, Any]], None] | None = None
+) -> tuple[list[dict[str, Any]], list[Path]]:
+    """Run every peer on every week of the chosen suites and write the report; return both."""
+    weeks = select(load_suites(config.suites_file), config.suites)
+    specs = plan(weeks, config.peers, config.workers, config.time_limit, config.seed, config.cache_dir)
+    done = 0
+
+    def progress(record: dict[str, Any]) -> None:
+        nonlocal done
+        done += 1
+        if on_record is not None:
+            on_record(done, len(specs), record)
+
+    roster_dir = config.cache_dir / "rosters" if config.keep_rosters else None
+    records = run_all(specs, config.timeout, roster_dir, progress, config.memory_limit_mb)
+    settings = {
+        "command": config.command(),
+        "suites": config.suites,
+        "peers": config.peers,
+        "time_limit_s": config.time_limit,
+        "cpsat_workers": config.workers,
+        "seed": config.seed,
+        "timeout_s": config.timeout,
+        "memory_limit_mb": config.memory_limit_mb,
+        "weeks": {
+            w.name: {"family": w.family, "settings": w.settings, "file": _relative(w.path)} for w in weeks
+        },
+    }
+    return records, write_report(records, settings, config.output())
+
+
+def _relative(path: Path | None) -> str:
+    """An example's file as the repository names it (no machine-specific prefix)."""
+    if path is None:
+        return ""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

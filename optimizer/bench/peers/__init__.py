@@ -1,0 +1,61 @@
+"""The peers a week is solved by, each a module with ``solve_week(scenario, options, emit)``.
+
+Modules are imported by name only in the process that runs them: the HiGHS peer must
+never share a process with ``ortools`` (OR-Tools bundles its own libhighs, and loading
+both fails with an undefined-symbol error), so this package imports neither.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ...roster import Roster
+from ...scenario import Scenario
+
+PEERS: dict[str, str] = {
+    "cpsat": "optimizer.bench.peers.cpsat",
+    "highs": "optimizer.bench.peers.highs",
+    "greedy": "optimizer.bench.peers.greedy",
+}
+# Peers whose search runs on CP-SAT workers; the others run once per week.
+USES_WORKERS = frozenset({"cpsat"})
+
+Emit = Callable[[float | None, float | None], None]
+"""Report (incumbent, bound) as the search improves; the caller stamps the time."""
+
+
+@dataclass(frozen=True)
+class PeerOptions:
+    """What every peer is given: the same wall-clock limit for the search."""
+
+    time_limit: float
+    workers: int | None = None
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class PeerOutput:
+    """What a peer found; the roster is checked by the caller, never by the peer itself."""
+
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN (SPEC §4), or HEURISTIC for the greedy
+    roster: Roster | None
+    solver_objective: float | None
+    best_bound: float | None
+    build_time_s: float
+    lp_bound: float | None = None
+    lp_time_s: float | None = None
+    num_variables: int = 0
+    num_constraints: int = 0
+
+
+SolveWeek = Callable[[Scenario, PeerOptions, Emit], PeerOutput]
+
+
+def load_peer(name: str) -> SolveWeek:
+    """The ``solve_week`` function of a peer, importing its module only now."""
+    if name not in PEERS:
+        raise KeyError(f"unknown peer {name!r}; choose from {', '.join(PEERS)}")
+    module = importlib.import_module(PEERS[name])
+    return module.solve_week  # type: ignore[no-any-return]

@@ -1,0 +1,327 @@
+"""What a bench run leaves behind: JSON and CSV of every run, a Markdown summary, plots.
+
+Every file names the machine it was measured on (cores, CPU, memory, library
+versions): timings only compare within one run on one machine, so the summary also
+gives ratios measured in the same run (CP-SAT against HiGHS on the same week).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import platform
+from collections import defaultdict
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ..files import write_atomic
+from . import timeline
+from .runner import CHECKPOINTS
+from .timeline import Event
+
+CSV_COLUMNS = [
+    "family", "week", "patients", "peer", "workers", "label", "run", "status", "time_limit_s",
+    "time_to_first_s", "time_to_best_s", "time_to_gap_1pct_s", "objective", "solver_objective",
+    "best_bound", "lp_bound", "reference_bound", "gap", *[f"gap_{t:g}s" for t in CHECKPOINTS],
+    "build_time_s", "lp_time_s", "peak_rss_mb", "wall_s", "num_variables", "num_constraints",
+    "checker_ok", "violations", "violations_by_rule", "shortfalls_declared", "error",
+]  # fmt: skip
+
+
+def machine() -> dict[str, Any]:
+    """The machine and library versions the numbers were measured with."""
+    cpu = platform.processor() or ""
+    memory_gib = None
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+        cpu = next((line.split(":", 1)[1].strip() for line in info.splitlines() if "model name" in line), cpu)
+        meminfo = Path("/proc/meminfo").read_text(encoding="utf-8")
+        kib = next(int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal"))
+        memory_gib = round(kib / 2**20, 1)
+    except (OSError, StopIteration, ValueError):
+        pass
+    versions = {}
+    for package in ("ortools", "highspy", "matplotlib", "numpy"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": memory_gib,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        **versions,
+    }
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def checker_cell(r: dict[str, Any]) -> str:
+    """What the checker said, in a few words: OK, violations by rule, or why there is nothing."""
+    if r.get("run") != "ok":
+        return f"{r.get('run')}: {r.get('error') or ''}".strip()
+    if not r.get("has_roster"):
+        return "no roster"
+    if r.get("checker_ok"):
+        return "OK"
+    rules = ", ".join(f"{rule} {n}" for rule, n in sorted((r.get("violations_by_rule") or {}).items()))
+    return f"{r.get('violations')} violations ({rules})"
+
+
+def markdown_table(records: list[dict[str, Any]]) -> str:
+    """One row per run: the numbers the README's Benchmarks table shows."""
+    head = (
+        "| week | patients | peer | status | first roster (s) | best (s) | objective | best bound | "
+        "LP bound | gap | gap@10s | gap@60s | build (s) | peak MB | checker |"
+    )
+    rows = [head, "|" + "|".join(["---"] * 3 + ["---"] + ["---:"] * 10 + ["---"]) + "|"]
+    for r in records:
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    r["week"],
+                    str(r["patients"]),
+                    r["label"],
+                    _fmt(r.get("status")),
+                    _fmt(r.get("time_to_first_s")),
+                    _fmt(r.get("time_to_best_s")),
+                    _fmt(r.get("objective")),
+                    _fmt(r.get("best_bound")),
+                    _fmt(r.get("lp_bound")),
+                    _pct(r.get("gap")),
+                    *[_pct(r.get(f"gap_{t:g}s")) for t in CHECKPOINTS],
+                    _fmt(r.get("build_time_s"), 2),
+                    _fmt(r.get("peak_rss_mb"), 0),
+                    checker_cell(r),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def _median(values: list[float]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def family_table(records: list[dict[str, Any]]) -> str:
+    """Per family and peer: medians over its weeks (blank where no week has the figure).
+
+    The checker column counts the weeks whose roster passed the checker.
+    """
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        groups[(r["family"], r["label"])].append(r)
+    lines = [
+        "| family | patients | peer | first roster (s) | gap@10s | gap@60s | build (s) | peak MB | checker |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+
+    def median(runs: list[dict[str, Any]], key: str) -> float | None:
+        return _median([r[key] for r in runs if r.get(key) is not None])
+
+    for (family, label), runs in groups.items():
+        patients = median(runs, "patients")
+        passed = sum(1 for r in runs if r.get("checker_ok"))
+        cells = [
+            family,
+            _fmt(int(patients) if patients is not None else None),
+            label,
+            _fmt(median(runs, "time_to_first_s")),
+            *[_pct(median(runs, f"gap_{t:g}s")) for t in CHECKPOINTS],
+            _fmt(median(runs, "build_time_s"), 2),
+            _fmt(median(runs, "peak_rss_mb"), 0),
+            f"{passed}/{len(runs)} OK",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per week and CP-SAT worker count: CP-SAT's times divided by HiGHS's, measured in this run.
+
+    A ratio below 1 means CP-SAT got there first. None where either peer never got there.
+    """
+    by_week: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in records:
+        by_week[r["week"]][r["label"]] = r
+    out = []
+    for week, runs in by_week.items():
+        highs = runs.get("highs")
+        for label, r in runs.items():
+            if r["peer"] != "cpsat" or highs is None:
+                continue
+            row: dict[str, Any] = {"week": week, "cpsat": label}
+            for key in ("time_to_first_s", "time_to_gap_1pct_s"):
+                ours, theirs = r.get(key), highs.get(key)
+                row[key] = ours / theirs if ours is not None and theirs else None
+            row["gap_cpsat"], row["gap_highs"] = r.get("gap"), highs.get("gap")
+            out.append(row)
+    return out
+
+
+def ratio_table(rows: list[dict[str, Any]]) -> str:
+    """The ratios as Markdown."""
+    lines = [
+        "| week | CP-SAT | first roster: CP-SAT / HiGHS | gap ≤ 1 %: CP-SAT / HiGHS "
+        "| final gap CP-SAT | final gap HiGHS |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['week']} | {row['cpsat']} | {_fmt(row['time_to_first_s'], 2)} | "
+            f"{_fmt(row['time_to_gap_1pct_s'], 2)} | {_pct(row['gap_cpsat'])} | {_pct(row['gap_highs'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(records: list[dict[str, Any]]) -> str:
+    """One row per run; the timeline stays in the JSON."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in records:
+        row = dict(r)
+        row["violations_by_rule"] = ";".join(
+            f"{k}:{v}" for k, v in sorted((r.get("violations_by_rule") or {}).items())
+        )
+        writer.writerow(row)
+    return buffer.getvalue()
+
+
+def plot_gaps(records: list[dict[str, Any]], family: str, path: Path) -> Path:
+    """Gap over time, one panel per week of the family, one line per peer (and worker count)."""
+    weeks = list(dict.fromkeys(r["week"] for r in records if r["family"] == family))
+    columns = min(len(weeks), 4) or 1
+    rows = (len(weeks) + columns - 1) // columns or 1
+    figure = _figure(4.2 * columns, 3.2 * rows)
+    axes = figure.subplots(rows, columns, squeeze=False, sharey=True)
+    labels = sorted({r["label"] for r in records})
+    colours = {label: f"C{n}" for n, label in enumerate(labels)}
+    for n, week in enumerate(weeks):
+        ax = axes[n // columns][n % columns]
+        for r in (r for r in records if r["week"] == week):
+            events = [Event(*e) for e in r.get("events", [])]
+            horizon = max(r["time_limit_s"], max((e.time for e in events), default=0.0))
+            points = timeline.gap_curve(events, r.get("reference_bound"), horizon)
+            if points:
+                ax.step([t for t, _ in points], [100 * g for _, g in points], where="post", label=r["label"],
+                        color=colours[r["label"]])  # fmt: skip
+        patients = next(r["patients"] for r in records if r["week"] == week)
+        ax.set_title(f"{week} ({patients} patients)", fontsize=9)
+        ax.set_xlabel("seconds (model build included)")
+        ax.set_ylim(bottom=0)
+        ax.grid(alpha=0.3)
+        if n % columns == 0:
+            ax.set_ylabel("gap to best bound of any peer (%)")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7)
+        else:
+            ax.text(0.5, 0.5, "no checked roster", ha="center", va="center", transform=ax.transAxes)
+    for n in range(len(weeks), rows * columns):
+        axes[n // columns][n % columns].axis("off")
+    figure.suptitle(f"Family {family}: gap over time (lower is better)", fontsize=11)
+    figure.tight_layout()
+    return _save(figure, path)
+
+
+def plot_scaling(records: list[dict[str, Any]], path: Path) -> Path:
+    """Model build time and peak memory against patients, per peer."""
+    figure = _figure(10, 4)
+    build_ax, memory_ax = figure.subplots(1, 2)
+    by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        by_label[r["label"]].append(r)
+    for n, (label, runs) in enumerate(sorted(by_label.items())):
+        for ax, key in ((build_ax, "build_time_s"), (memory_ax, "peak_rss_mb")):
+            points = [(r["patients"], r[key]) for r in runs if r.get(key) is not None]
+            if not points:
+                continue
+            ax.scatter(*zip(*points, strict=True), color=f"C{n}", alpha=0.5, s=14)
+            sizes = sorted({x for x, _ in points})
+            medians = [_median([y for x, y in points if x == size]) for size in sizes]
+            ax.plot(sizes, medians, "-", color=f"C{n}", label=f"{label} (median)")
+    spread = [r["patients"] for r in records if r.get("patients")]
+    if spread and max(spread) > 10 * min(spread):
+        build_ax.set_xscale("log")
+        memory_ax.set_xscale("log")
+    build_ax.set(xlabel="patients", ylabel="model build (s)", title="Model build time")
+    memory_ax.set(
+        xlabel="patients", ylabel="peak resident memory (MB)", title="Peak memory of the peer's process"
+    )
+    for ax in (build_ax, memory_ax):
+        ax.grid(alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8)
+    figure.tight_layout()
+    return _save(figure, path)
+
+
+def _figure(width: float, height: float) -> Figure:
+    """A figure drawn by the Agg backend: files only, no display, no pyplot global state."""
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    return write_atomic(path, buffer.getvalue())
+
+
+def write_report(
+    records: list[dict[str, Any]], settings: dict[str, Any], out_dir: Path, finished: str | None = None
+) -> list[Path]:
+    """Write results.json, results.csv, summary.md and the plots into ``out_dir``."""
+    described = machine()
+    stamp = finished or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    document = {"machine": described, "settings": settings, "finished": stamp, "runs": records}
+    written = [
+        write_atomic(out_dir / "results.json", json.dumps(document, indent=1) + "\n"),
+        write_atomic(out_dir / "results.csv", write_csv(records)),
+    ]
+    families = list(dict.fromkeys(r["family"] for r in records))
+    plots = [plot_gaps(records, family, out_dir / f"gap-{family}.png") for family in families]
+    plots.append(plot_scaling(records, out_dir / "build-and-memory.png"))
+    cpu = f"{described['cores']} cores, {described['cpu']}, {described['memory_gib']} GiB"
+    versions = ", ".join(f"{k} {described[k]}" for k in ("python", "ortools", "highspy"))
+    summary = [
+        f"# Benchmark results ({stamp})\n",
+        f"Machine: {cpu}; {versions}.\n",
+        f"Command: `{settings['command']}`\n",
+        "## By family (medians over its weeks)\n",
+        family_table(records),
+        "## Runs\n",
+        markdown_table(records),
+        "## CP-SAT against HiGHS, same week, same run\n",
+        ratio_table(ratios(records)),
+        "## Plots\n",
+        *[f"![{p.stem}]({p.name})\n" for p in plots],
+    ]
+    written.append(write_atomic(out_dir / "summary.md", "\n".join(summary)))
+    return [*written, *plots]

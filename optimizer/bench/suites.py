@@ -1,0 +1,111 @@
+"""Benchmark weeks: families of generated weeks with fixed seeds, plus the examples.
+
+The families are declared in ``benchmarks/suites.yaml``; a generated week is made on
+demand and cached as a scenario file, so every peer's process loads the same file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import inspect
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import generate as generator
+from ..generate import GeneratorSettings, generate
+from ..scenario import Scenario, load_scenario, scenario_from_dict
+from ..scenario.write import write_scenario
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+SUITES_FILE = ROOT / "benchmarks" / "suites.yaml"
+CACHE_DIR = ROOT / "benchmarks" / "cache"
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+FAMILY_KEYS = {"description", "generate", "seeds", "scenarios"}
+SETTING_NAMES = {f.name for f in dataclasses.fields(GeneratorSettings)} - {"seed", "week_of"}
+
+
+class SuiteError(ValueError):
+    """The suites file is malformed; the message names the family and the field."""
+
+
+@dataclass(frozen=True)
+class BenchWeek:
+    """One benchmark week: generated from settings and a seed, or an example file."""
+
+    name: str
+    family: str
+    settings: dict[str, Any] = field(default_factory=dict)  # generator settings, seed included
+    path: Path | None = None  # an example scenario instead of generated
+
+    def key(self) -> str:
+        """Short hash of the settings and the generator's source: the cache file's identity."""
+        digest = hashlib.sha256(json.dumps(self.settings, sort_keys=True).encode())
+        digest.update(inspect.getsource(generator).encode())
+        return digest.hexdigest()[:12]
+
+    def scenario(self) -> Scenario:
+        """The week as a validated scenario (generated in memory, or loaded from its file)."""
+        if self.path is not None:
+            return load_scenario(self.path)
+        document, _ = generate(GeneratorSettings(**self.settings))
+        return scenario_from_dict(document, self.name)
+
+    def materialize(self, cache_dir: Path = CACHE_DIR) -> Path:
+        """A scenario file of this week, writing the generated one to the cache if missing."""
+        if self.path is not None:
+            return self.path
+        target = cache_dir / f"{self.name}-{self.key()}.json"
+        if not target.exists():
+            document, _ = generate(GeneratorSettings(**self.settings))
+            write_scenario(document, target)
+        return target
+
+
+def load_suites(path: Path = SUITES_FILE) -> dict[str, list[BenchWeek]]:
+    """Families and their weeks, in file order; unknown keys and settings are errors."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    families = data.get("families")
+    if not isinstance(families, dict) or set(data) != {"families"}:
+        raise SuiteError(f"{path}: expected one top-level mapping 'families'")
+    suites: dict[str, list[BenchWeek]] = {}
+    for family, spec in families.items():
+        where = f"{path}: family {family}"
+        if not isinstance(spec, dict) or not set(spec) <= FAMILY_KEYS:
+            raise SuiteError(f"{where}: expected a mapping with keys among {', '.join(sorted(FAMILY_KEYS))}")
+        settings = spec.get("generate") or {}
+        unknown = set(settings) - SETTING_NAMES
+        if unknown:
+            raise SuiteError(f"{where}: unknown generator setting(s) {', '.join(sorted(unknown))}")
+        seeds = spec.get("seeds") or []
+        if settings and not (isinstance(seeds, list) and all(isinstance(s, int) for s in seeds)):
+            raise SuiteError(f"{where}: seeds must be a list of whole numbers")
+        weeks = [
+            BenchWeek(
+                name=f"{family}-{settings.get('patients', GeneratorSettings.patients)}p-s{seed}",
+                family=family,
+                settings={**settings, "seed": seed},
+            )
+            for seed in (seeds if settings else [])
+        ]
+        for example in spec.get("scenarios") or []:
+            example_path = (ROOT / example).resolve()
+            if not example_path.is_file():
+                raise SuiteError(f"{where}: scenario {example} not found")
+            weeks.append(BenchWeek(name=example_path.stem, family=family, path=example_path))
+        suites[str(family)] = weeks
+    return suites
+
+
+def select(suites: dict[str, list[BenchWeek]], names: list[str]) -> list[BenchWeek]:
+    """The weeks of the named families ('all' for every one), in the file's order."""
+    if "all" in names:
+        names = list(suites)
+    unknown = [n for n in names if n not in suites]
+    if unknown:
+        raise SuiteError(f"unknown suite(s) {', '.join(unknown)}; choose from {', '.join([*suites, 'all'])}")
+    return [week for name in suites if name in names for week in suites[name]]

@@ -1,0 +1,239 @@
+"""The benchmark: gap formula, timelines, suites, the three peers, the runner and the command."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from optimizer.bench.child import priced_timeline
+from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
+from optimizer.bench.report import write_report
+from optimizer.bench.runner import RunSpec, add_gaps, run_one
+from optimizer.bench.suites import BenchWeek, SuiteError, load_suites, select
+from optimizer.bench.timeline import (
+    Event,
+    gap_at,
+    incumbent_at,
+    relative_gap,
+    time_to_best,
+    time_to_first,
+    time_to_gap,
+)
+from optimizer.check import check_roster
+from optimizer.cli import main
+from optimizer.generate import GeneratorSettings, generate
+from optimizer.scenario import Scenario, load_scenario, scenario_from_dict
+from optimizer.scenario.write import write_scenario
+from tests.factories import make_patient, make_therapist, tiny_document
+
+
+def run_peer(name: str, scenario: Scenario, time_limit: float = 20.0) -> PeerOutput:
+    return load_peer(name)(scenario, PeerOptions(time_limit=time_limit, workers=1), lambda _i, _b: None)
+
+
+def two_leader_week() -> Scenario:
+    """Six patients, groups of at most 4, one room, two SUD therapists on Monday and Tuesday evenings.
+
+    Each patient needs 3 h, so two sessions must run (S3 = 2 x 10); the one room puts
+    them on different evenings. Both led by one therapist: continuity 0, load peak
+    ceil(100 x 360 / 1200) = 30. One each: continuity 1 (x 2) and peak 15. Optimum:
+    20 + 2 + 15 = 37, with default weights.
+    """
+    document = tiny_document(
+        patients=[make_patient(f"P{n}") for n in range(1, 7)],
+        therapists=[make_therapist("T1", ["SUD"]), make_therapist("T2", ["SUD"])],
+        objective={},
+    )
+    return scenario_from_dict(document)
+
+
+# -- gap formula and timelines ------------------------------------------------------------
+
+
+def test_gap_formula() -> None:
+    """gap = (incumbent − bound) / max(1, |incumbent|); tiny negatives are tolerance, real ones kept."""
+    assert relative_gap(110, 100) == pytest.approx(10 / 110)
+    assert relative_gap(0.5, 0) == pytest.approx(0.5)  # |incumbent| < 1: divided by 1
+    assert relative_gap(-20, -30) == pytest.approx(10 / 20)
+    assert relative_gap(37, 37) == 0
+    assert relative_gap(None, 3) is None and relative_gap(3, None) is None
+    assert relative_gap(100, 100 + 1e-9) == 0
+    assert relative_gap(100, 110) == pytest.approx(-0.1)  # a wrong bound shows, never hidden
+
+
+def test_timeline_figures() -> None:
+    """First roster, time to best, gap at a time and time to a gap, read off one timeline."""
+    events = [Event(0.5, None, 10), Event(1.0, 200, 50), Event(4.0, 120, 90), Event(9.0, 101, 100)]
+    assert time_to_first(events) == 1.0
+    assert time_to_best(events) == 9.0
+    assert incumbent_at(events, 0.9) is None and incumbent_at(events, 5) == 120
+    assert gap_at(events, 5, 100) == pytest.approx(20 / 120)
+    assert gap_at(events, 0.7, 100) is None
+    assert time_to_gap(events, 0.01, 100) == 9.0
+    assert time_to_gap(events, 0.001, 100) is None
+
+
+def test_priced_timeline_reprices_the_returned_roster_from_when_it_was_found() -> None:
+    """A solver's own value may include slack; the checker's price applies from the roster's event on."""
+    events: list[list[float | None]] = [[1.0, 328.0, None], [3.0, 328.0, 195.0], [5.0, 328.0, 199.0]]
+    priced = priced_timeline(events, 328.0, 246.0, 6.0)
+    assert [e[1] for e in priced] == [246.0, 246.0, 246.0]
+    assert priced_timeline([], None, 147.0, 0.2) == [[0.2, 147.0, None]]  # the greedy: one event
+    assert priced_timeline(events, 328.0, None, 6.0) == events  # a roster that failed: no incumbent
+
+
+# -- suites --------------------------------------------------------------------------------
+
+
+def test_suites_are_reproducible(tmp_path: Path) -> None:
+    """Same family and seed: the same week, in memory and through the cache file."""
+    suites = load_suites()
+    assert {"S", "M", "L", "XL", "tight"} <= set(suites)
+    first = suites["S"][0]
+    assert first.settings["seed"] == 1 and first.path is None
+    assert first.scenario() == load_suites()["S"][0].scenario()
+    cached = first.materialize(tmp_path)
+    assert load_scenario(cached) == first.scenario()
+    assert first.materialize(tmp_path) == cached  # reused, not regenerated
+    other = BenchWeek(name="S-30p-s2", family="S", settings={**first.settings, "seed": 2})
+    assert other.key() != first.key() and other.scenario() != first.scenario()
+    assert any(w.path is not None and w.path.name == "lighthouse-small.yaml" for w in suites["S"])
+    assert all(w.settings.get("slack") == 0 for w in suites["tight"])
+
+
+def test_suite_errors(tmp_path: Path) -> None:
+    """A misspelt generator setting or suite name is an error naming it."""
+    bad = tmp_path / "suites.yaml"
+    bad.write_text("families:\n  S: {generate: {patiens: 30}, seeds: [1]}\n")
+    with pytest.raises(SuiteError, match="patiens"):
+        load_suites(bad)
+    with pytest.raises(SuiteError, match="nope"):
+        select(load_suites(), ["nope"])
+    assert [w.family for w in select(load_suites(), ["all"])][-1] == "tight"
+
+
+# -- peers ---------------------------------------------------------------------------------
+
+
+def test_mip_and_cpsat_reach_the_same_stated_optimum() -> None:
+    """HiGHS on the separate MIP and CP-SAT both prove 37 (see ``two_leader_week``)."""
+    scenario = two_leader_week()
+    for name in ("cpsat", "highs"):
+        output = run_peer(name, scenario)
+        report = check_roster(scenario, output.roster)  # type: ignore[arg-type]
+        assert output.status == "OPTIMAL", name
+        assert output.solver_objective == pytest.approx(37) and report.ok and report.objective == 37, name
+        assert output.best_bound == pytest.approx(37), name
+    lp = run_peer("highs", scenario).lp_bound
+    assert lp is not None and lp <= 37
+
+
+def test_mip_reports_an_infeasible_week() -> None:
+    """A patient who can come to no group of minimum size: the MIP proves it, no roster."""
+    document = tiny_document(patients=[make_patient("P1"), make_patient("P2", days=("mon",))])
+    document["group_types"][0]["min_size"] = 3
+    output = run_peer("highs", scenario_from_dict(document))
+    assert output.status == "INFEASIBLE" and output.roster is None
+
+
+def test_greedy_gives_a_clean_roster_on_an_easy_week() -> None:
+    """A small generated week with spare capacity: one pass meets every rule."""
+    scenario = scenario_from_dict(generate(GeneratorSettings(patients=8, seed=0, slack=2.0))[0])
+    output = run_peer("greedy", scenario)
+    report = check_roster(scenario, output.roster)  # type: ignore[arg-type]
+    assert report.ok, [str(v) for v in report.violations]
+    assert output.roster is not None and not output.roster.shortfalls
+
+
+def test_greedy_is_honest_on_an_impossible_week() -> None:
+    """P2 can come only one evening (3 h) but needs 9 h: a roster still comes out, with shortfalls.
+
+    What it does schedule breaks none of the rules a best-effort roster must keep (SPEC §3).
+    """
+    document = tiny_document(
+        patients=[
+            make_patient("P1"),
+            make_patient("P2", days=("mon",), min_hours=9, max_hours=12),
+            make_patient("P3"),
+        ]
+    )
+    scenario = scenario_from_dict(document)
+    output = run_peer("greedy", scenario)
+    assert output.roster is not None
+    report = check_roster(scenario, output.roster)
+    assert report.ok  # accepted only thanks to the shortfall it declares, with the right numbers
+    assert len(report.declared) == 1 and "P2" in report.declared[0]
+    assert [(s.patient, s.rule) for s in output.roster.shortfalls] == [("P2", "H4")]
+    undeclared = check_roster(scenario, dataclasses.replace(output.roster, shortfalls=()))
+    assert undeclared.by_rule() == {"H4": 1} and "P2" in str(undeclared.violations)
+    json.loads(output.roster.to_json())  # the SPEC §4 document
+
+
+def test_highs_process_never_loads_ortools() -> None:
+    """OR-Tools bundles its own libhighs: the HiGHS peer's process must not import it."""
+    code = (
+        "import sys, optimizer.bench.child, optimizer.bench.runner, optimizer.bench.peers.highs, "
+        "optimizer.bench.peers.greedy; print('ortools' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+# -- runner, report, command ---------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_week(tmp_path: Path) -> tuple[BenchWeek, Path]:
+    path = tmp_path / "tiny.json"
+    write_scenario(two_leader_week(), path)
+    return BenchWeek(name="tiny", family="T", path=path), path
+
+
+def test_runner_records_a_finished_peer(tiny_week: tuple[BenchWeek, Path]) -> None:
+    """A run in its own process comes back checked, with its timeline and memory."""
+    week, path = tiny_week
+    record = run_one(RunSpec(week, path, 6, "highs", None, 10.0), timeout=60)
+    assert record["run"] == "ok" and record["status"] == "OPTIMAL" and record["checker_ok"]
+    assert record["objective"] == 37 and record["ortools_loaded"] is False
+    assert record["events"] and record["events"][-1][1] == 37
+    assert record["peak_rss_mb"] > 10
+
+
+def test_runner_records_crashes_and_timeouts(tiny_week: tuple[BenchWeek, Path], tmp_path: Path) -> None:
+    """A peer that crashes or outlives its timeout is recorded as such, and kept in every output."""
+    week, path = tiny_week
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("program: {}\n")
+    crashed = run_one(RunSpec(week, broken, 6, "greedy", None, 5.0), timeout=60)
+    assert crashed["run"] == "crashed" and "blocks" in crashed["error"]  # the last line of its stderr
+    timed_out = run_one(RunSpec(week, path, 6, "cpsat", 1, 5.0), timeout=0.3)
+    assert timed_out["run"] == "timeout" and timed_out["objective"] is None
+    too_big = run_one(RunSpec(week, path, 6, "highs", None, 5.0), timeout=60, memory_limit_mb=1)
+    assert too_big["run"] == "memory" and "1 MB" in too_big["error"]
+    finished = run_one(RunSpec(week, path, 6, "greedy", None, 5.0), timeout=60)
+    records: list[dict[str, Any]] = [crashed, timed_out, finished]
+    add_gaps(records)
+    assert crashed["gap"] is None and timed_out["gap_10s"] is None
+    settings = {"command": "test"}
+    written = write_report(records, settings, tmp_path / "out")
+    assert {p.name for p in written} >= {"results.json", "results.csv", "summary.md", "build-and-memory.png"}
+    rows = list(csv.DictReader((tmp_path / "out" / "results.csv").open()))
+    assert [r["run"] for r in rows] == ["crashed", "timeout", "ok"]
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "crashed: " in summary and "timeout: killed after 0.3 s" in summary
+    assert "| T | 6 | greedy |" in summary  # the per-family table
+
+
+def test_bench_command_rejects_unknown_names() -> None:
+    """Unknown suites, peers or worker counts are usage errors (exit 2), before anything runs."""
+    for args in (["--suite", "nope"], ["--peers", "gurobi"], ["--workers", "two"]):
+        result = CliRunner().invoke(main, ["bench", *args])
+        assert result.exit_code == 2, result.output
