@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from .roster import Roster, Session
-from .scenario import Patient, Scenario, Therapist
+from .scenario import Lock, LockedSession, Patient, Scenario, Therapist
 
 _TIME = re.compile(r"^(\d{2}):(\d{2})$")
-OBJECTIVE_TERMS = ("block_consistency", "continuity", "sessions", "load_balance", "preferences")
+OBJECTIVE_TERMS = ("block_consistency", "continuity", "sessions", "load_balance", "preferences", "stability")
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,12 @@ def _span(s: Session) -> str:
 
 
 class _Verifier:
-    def __init__(self, scenario: Scenario, roster: Roster, weights: dict[str, int] | None) -> None:
+    def __init__(
+        self, scenario: Scenario, roster: Roster, weights: dict[str, int] | None, previous: Roster | None
+    ) -> None:
         self.sc = scenario
         self.roster = roster
+        self.previous = previous
         self.weights = {**scenario.objective.model_dump(), **(weights or {})}
         self.report = CheckReport()
         self.patients = {p.id: p for p in scenario.patients}
@@ -411,6 +414,132 @@ class _Verifier:
                             f"patient {p.id} attends {gt.id} {len(ids)} times on {day} ({', '.join(ids)})",
                         )
 
+    def h10_locks(self) -> None:
+        """Each lock holds in the roster exactly as written."""
+        for number, lock in enumerate(self.sc.locked):
+            if not self._lock_holds(lock):
+                self.flag("H10", f"lock {number} does not hold: {lock.describe()}")
+
+    def _matches(self, s: Session, want: LockedSession) -> bool:
+        return (
+            s.is_group and s.day == want.day and self.block_of[id(s)] == want.block and s.type == want.type
+            and (want.leader is None or s.therapists[:1] == (want.leader,))
+            and (want.room is None or s.room == want.room)
+            and (want.track is None or s.track == want.track)
+        )  # fmt: skip
+
+    def _lock_holds(self, lock: Lock) -> bool:
+        kind = lock.kind
+        if kind == "session":
+            return any(self._matches(s, lock.session) for s in self.valid)  # type: ignore[arg-type]
+        if kind == "patient-session":
+            return any(self._matches(s, lock.session) and lock.patient in s.patients for s in self.valid)  # type: ignore[arg-type]
+        if kind == "forbid-session":
+            return not any(
+                self._matches(s, lock.forbid_session) and lock.patient in s.patients for s in self.valid
+            )  # type: ignore[arg-type]
+        if kind == "forbid-therapist":
+            return not any(
+                lock.patient in s.patients and lock.forbid_therapist in s.therapists for s in self.valid
+            )
+        if kind == "absent":
+            return not any(
+                lock.therapist in s.therapists and s.day in (lock.absent or []) for s in self.valid
+            )
+        a = lock.appointment
+        assert a is not None
+        return any(
+            s.kind == a.kind and s.day == a.day and s.start == a.start and lock.patient in s.patients
+            and (a.therapist is None or a.therapist in s.therapists)
+            for s in self.valid
+        )  # fmt: skip
+
+    def _changes(self) -> int:
+        """S6: changes against the previous roster, per patient present in both weeks (README)."""
+        if self.previous is None:
+            return 0
+        present = set(self.patients)
+        before_groups: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        before_leaders: dict[tuple[str, str], set[str]] = defaultdict(set)
+        day_leaders: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+        before_times: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+        before_individual: dict[str, set[str]] = defaultdict(set)
+        before_mates: set[tuple[str, str]] = set()
+        for s in self.previous.sessions:
+            start = _minutes(s.start)
+            block = next(
+                (n for n, (lo, hi) in self.blocks.items() if start is not None and lo <= start < hi), None
+            )
+            here = sorted(p for p in set(s.patients) if p in present)
+            if s.is_group:
+                for p in here:
+                    if s.day in self.sc.program.days and block is not None:
+                        before_groups[p].add((s.day, block))
+                    if s.type in self.types:
+                        lead = [t for t in s.therapists[:1] if t in self.therapists]
+                        before_leaders[(p, s.type)].update(lead)
+                        if s.day in self.sc.program.days and block is not None:
+                            day_leaders[(p, s.day, block, s.type)].update(lead)
+                before_mates.update((a, b) for i, a in enumerate(here) for b in here[i + 1 :])
+            elif s.kind in self.sc.appointments:
+                for p in here:
+                    if s.day in self.sc.program.days:
+                        before_times[(p, s.kind)].add((s.day, s.start))
+                    if s.kind == "individual":
+                        before_individual[p].update(t for t in s.therapists if t in self.therapists)
+        now_groups: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        together: set[tuple[str, str]] = set()
+        changes = 0
+        for s in self.valid:
+            block = self.block_of[id(s)]
+            people = sorted(set(s.patients))
+            if s.is_group:
+                together.update((a, b) for i, a in enumerate(people) for b in people[i + 1 :])
+                for p in people:
+                    if block is not None:
+                        now_groups[p].add((s.day, block))
+                    here = (p, s.day, block, s.type)
+                    keep = day_leaders[here] if here in day_leaders else before_leaders.get((p, s.type))
+                    if keep is not None and s.therapists[:1] and s.therapists[0] not in keep:
+                        changes += 1
+            else:
+                for p in people:
+                    if (p, s.kind) in before_times and (s.day, s.start) not in before_times[(p, s.kind)]:
+                        changes += 1
+                    if (
+                        s.kind == "individual"
+                        and p in before_individual
+                        and not (set(s.therapists) & before_individual[p])
+                    ):
+                        changes += 1
+        changes += sum(len(periods - now_groups[p]) for p, periods in before_groups.items())
+        changes += len(before_mates - together)
+        return changes + self._staff_and_room_changes()
+
+    def _staff_and_room_changes(self) -> int:
+        """S6, per session: another room than the same session last week; new co-facilitators."""
+        assert self.previous is not None
+        rooms: dict[tuple[str, str, str, str | None, str], str | None] = {}
+        co: dict[tuple[str, str, str, str | None], set[str]] = defaultdict(set)
+        for s in self.previous.sessions:
+            start = _minutes(s.start)
+            block = next(
+                (n for n, (lo, hi) in self.blocks.items() if start is not None and lo <= start < hi), None
+            )
+            if s.is_group and s.therapists and block is not None:
+                rooms[(s.day, block, s.type, s.track, s.therapists[0])] = s.room
+                co[(s.day, block, s.type, s.track)].update(s.therapists[1:])
+        changes = 0
+        for s in self.valid:
+            block = self.block_of[id(s)]
+            if not s.is_group or not s.therapists or block is None:
+                continue
+            key = (s.day, block, s.type, s.track, s.therapists[0])
+            if key in rooms and rooms[key] in self.rooms and s.room != rooms[key]:
+                changes += 1
+            changes += len(set(s.therapists[1:]) - co.get(key[:4], set()))
+        return changes
+
     # -- objective ------------------------------------------------------------------------------
 
     def objective(self) -> None:
@@ -439,6 +568,7 @@ class _Verifier:
             "sessions": sum(1 for s in self.valid if s.is_group),
             "load_balance": self._load_peaks(),
             "preferences": outside,
+            "stability": self._changes(),
         }
         self.report.terms = terms
         self.report.objective = sum(self.weights[name] * value for name, value in terms.items())
@@ -473,9 +603,14 @@ def _assignable(staff: list[str], seats: list[str | None], holds: object) -> boo
     return all(place(person, set()) for person in range(len(staff)))
 
 
-def check_roster(scenario: Scenario, roster: Roster, weights: dict[str, int] | None = None) -> CheckReport:
-    """Verify ``roster`` against every hard rule of ``scenario`` and recompute its objective."""
-    verifier = _Verifier(scenario, roster, weights)
+def check_roster(
+    scenario: Scenario, roster: Roster, weights: dict[str, int] | None = None, previous: Roster | None = None
+) -> CheckReport:
+    """Verify ``roster`` against every hard rule of ``scenario`` and recompute its objective.
+
+    ``previous``: last week's roster, for the stability term (S6).
+    """
+    verifier = _Verifier(scenario, roster, weights, previous)
     verifier.structure()
     verifier.h1_no_double_booking()
     verifier.h2_within_availability()
@@ -486,6 +621,7 @@ def check_roster(scenario: Scenario, roster: Roster, weights: dict[str, int] | N
     verifier.h7_staffing()
     verifier.h8_appointments()
     verifier.h9_group_attendance()
+    verifier.h10_locks()
     verifier.shortfalls()
     verifier.objective()
     return verifier.report

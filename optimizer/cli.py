@@ -27,8 +27,9 @@ from . import __version__
 from .check import check_roster
 from .files import write_atomic
 from .generate import GeneratorSettings, generate
-from .roster import load_roster
+from .roster import Roster, load_roster
 from .scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_warnings
+from .scenario.load import previous_roster_path, scenario_files
 from .scenario.write import write_scenario
 from .solve import Progress, SolveOptions
 from .views import FORMATS, SHARED_FORMATS, output_names, parse_formats, write_views
@@ -69,6 +70,21 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
 
 
+def previous_option(command: F) -> F:
+    """``--previous ROSTER``: last week's roster, for the stability goal (S6)."""
+    return click.option(
+        "--previous",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Last week's roster.json (default: the scenario's previous_roster).",
+    )(command)
+
+
+def _previous(sc: Scenario, scenario: Path, given: Path | None) -> Roster | None:
+    """Last week's roster: the one given on the command line, else the scenario's."""
+    path = given or previous_roster_path(sc, scenario)
+    return load_roster(path) if path is not None else None
+
+
 def _load(path: Path) -> Scenario:
     scenario = load_scenario(path)
     for warning in scenario_warnings(scenario, path):
@@ -96,18 +112,6 @@ def _progress_line(p: Progress) -> Text:
         gap = max(0.0, p.objective - (p.bound or 0)) / max(1.0, abs(p.objective))
         best = f"best {p.objective:g}  bound {p.bound:g}  gap {100 * gap:.1f}%  rosters {p.solutions}"
     return Text(f"⏱ {p.elapsed:6.1f}s  {best}")
-
-
-def _scenario_inputs(scenario: Path) -> list[Path]:
-    """The scenario and every file beside it that could be one of its tables."""
-    return [
-        scenario,
-        *(
-            p
-            for pattern in ("*.yaml", "*.yml", "*.json", "*.csv", "*.xlsx")
-            for p in scenario.parent.glob(pattern)
-        ),
-    ]
 
 
 def _check_outputs_are_not_inputs(outputs: list[Path], inputs: list[Path]) -> None:
@@ -212,6 +216,7 @@ def _report_written(written: list[Path], aliases: Path | None) -> str:
 @click.option(
     "--strict", is_flag=True, help="No best-effort roster when the week is infeasible: explain and stop."
 )
+@previous_option
 @reports_input_errors
 def solve(
     scenario: Path,
@@ -226,6 +231,7 @@ def solve(
     aliases: Path | None,
     log_search: bool,
     strict: bool,
+    previous: Path | None,
 ) -> None:
     """Roster the week in SCENARIO; write roster.json and views, checked first.
 
@@ -236,8 +242,9 @@ def solve(
     out_dir = out_dir or Path("out") / scenario.stem
     alias_file = _aliases_file(out_dir, pseudonymize, aliases)
     outputs = [out_dir / name for name in output_names(chosen)] + ([alias_file] if alias_file else [])
-    _check_outputs_are_not_inputs(outputs, _scenario_inputs(scenario))
+    _check_outputs_are_not_inputs(outputs, [*scenario_files(scenario), *([previous] if previous else [])])
     sc = _load(scenario)
+    last_week = _previous(sc, scenario, previous)
     options = SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, log_search=log_search, weights=_weights(weights)
     )
@@ -248,10 +255,14 @@ def solve(
                 Text("building the model…"), console=err, transient=True, refresh_per_second=4
             ) as display:
                 outcome = solve_verified(
-                    sc, options, on_tick=lambda p: display.update(_progress_line(p)), strict=strict
+                    sc,
+                    options,
+                    on_tick=lambda p: display.update(_progress_line(p)),
+                    strict=strict,
+                    previous=last_week,
                 )
         else:
-            outcome = solve_verified(sc, options, strict=strict)
+            outcome = solve_verified(sc, options, strict=strict, previous=last_week)
     except ModelCheckerMismatchError as exc:
         err.print(Text(f"INTERNAL ERROR: {exc}"), style="bold red")
         sys.exit(EXIT_INTERNAL)
@@ -312,7 +323,7 @@ def render(
     out_dir = out_dir or roster.parent
     alias_file = _aliases_file(out_dir, pseudonymize, aliases)
     outputs = [out_dir / name for name in output_names(chosen)] + ([alias_file] if alias_file else [])
-    _check_outputs_are_not_inputs(outputs, [*_scenario_inputs(scenario), roster])
+    _check_outputs_are_not_inputs(outputs, [*scenario_files(scenario), roster])
     sc = _load(scenario)
     loaded = load_roster(roster)
     report = check_roster(sc, loaded)
@@ -331,11 +342,12 @@ def render(
 @main.command()
 @click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@previous_option
 @reports_input_errors
-def check(scenario: Path, roster: Path) -> None:
+def check(scenario: Path, roster: Path, previous: Path | None) -> None:
     """Verify ROSTER against every hard rule of SCENARIO; exit 1 on any violation."""
     sc = _load(scenario)
-    report = check_roster(sc, load_roster(roster))
+    report = check_roster(sc, load_roster(roster), previous=_previous(sc, scenario, previous))
     for violation in report.violations:
         out.print(Text(str(violation)))
     terms = ", ".join(f"{k} {v}" for k, v in report.terms.items())

@@ -154,7 +154,101 @@ def prechecks(scenario: Scenario) -> list[Finding]:
         findings += _patient_checks(week, p)
     findings += _clinician_time(week)
     findings += _seats(week)
+    findings += _lock_checks(week)
     return findings
+
+
+def _lock_checks(week: _Week) -> list[Finding]:
+    """Locks that cannot hold: people away or unavailable, unqualified, or locks clashing."""
+    sc = week.sc
+    findings = []
+    away: dict[str, dict[str, int]] = defaultdict(dict)
+    for number, lock in enumerate(sc.locked):
+        for day in lock.absent or []:
+            away[lock.therapist or ""][day] = number
+    therapists = {t.id: t for t in sc.therapists}
+    patients = {p.id: p for p in sc.patients}
+    types = {g.id: g for g in sc.group_types}
+    taken_rooms: dict[tuple[str, str, str], int] = {}
+    attending: dict[tuple[str, str, str], int] = {}
+
+    def problem(number: int, why: str, people: tuple[str, ...] = ()) -> None:
+        lock = sc.locked[number]
+        findings.append(
+            Finding(
+                "lock",
+                f"Lock {number} ({lock.describe()}) cannot hold: {why}.",
+                tuple(p for p in people if p in patients),
+                tuple(p for p in people if p in therapists),
+            )
+        )
+
+    def clinician(
+        number: int,
+        who: str,
+        day: str,
+        block: str,
+        qualification: str | None = None,
+        check_qualification: bool = False,
+    ) -> None:
+        if day in away.get(who, {}):
+            problem(number, f"{who} is away on {day} (lock {away[who][day]})", (who,))
+        elif block not in therapists[who].availability.get(day, []):
+            problem(number, f"{who} does not work {day} {block}", (who,))
+        elif check_qualification and not week.holds(therapists[who], qualification):
+            problem(number, f"{who} does not hold {qualification or 'the therapist role'}", (who,))
+
+    for number, lock in enumerate(sc.locked):
+        session = lock.session
+        if session is not None:
+            g = types[session.type]
+            if session.leader is not None:
+                clinician(number, session.leader, session.day, session.block, g.staffing()[0][0], True)
+            if session.room is not None:
+                room = next(r for r in sc.rooms if r.id == session.room)
+                if room.group_types is not None and g.id not in room.group_types:
+                    problem(number, f"room {room.id} is reserved for {', '.join(room.group_types)}")
+                where = (session.day, session.block, room.id)
+                if where in taken_rooms:
+                    problem(number, f"lock {taken_rooms[where]} puts another session in room {room.id} then")
+                taken_rooms[where] = number
+            if lock.patient is not None:
+                p = patients[lock.patient]
+                if session.block not in p.availability.get(session.day, []):
+                    problem(number, f"{p.id} is not available {session.day} {session.block}", (p.id,))
+                elif not week.serves(g, p.track):
+                    problem(number, f"{g.id} does not take {p.track} patients", (p.id,))
+                key = (p.id, session.day, session.block)
+                if key in attending:
+                    problem(number, f"lock {attending[key]} already puts {p.id} in a group then", (p.id,))
+                attending[key] = number
+        appointment = lock.appointment
+        if appointment is not None and lock.patient is not None:
+            p = patients[lock.patient]
+            start = next(
+                (
+                    b
+                    for b, w in sc.program.blocks.items()
+                    if w.start_min <= _clock(appointment.start) < w.end_min
+                ),
+                None,
+            )
+            if start is None or start not in p.availability.get(appointment.day, []):
+                problem(number, f"{p.id} is not available then", (p.id,))
+            if p.appointment_counts().get(appointment.kind, 0) == 0:
+                problem(number, f"{p.id} needs no {appointment.kind} appointment this week", (p.id,))
+            if appointment.therapist is not None and start is not None:
+                clinician(number, appointment.therapist, appointment.day, start)
+        if lock.forbid_therapist is not None and lock.patient is not None:
+            p = patients[lock.patient]
+            if p.primary_therapist == lock.forbid_therapist and p.appointment_counts().get("individual"):
+                problem(number, f"{lock.forbid_therapist} is {p.id}'s primary therapist", (p.id,))
+    return findings
+
+
+def _clock(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def _unleadable_types(week: _Week) -> list[Finding]:
@@ -400,6 +494,8 @@ def _seats(week: _Week) -> list[Finding]:
 def describe_need(scenario: Scenario, need: Need) -> str:
     """One requirement as a phrase: 'P017 needs at least 9 h a week (IOP)'."""
     week = _Week(scenario)
+    if need.rule == "H10":
+        return f"{need.person} holds: {need.what}"
     if need.rule == "H3":
         t = next(t for t in scenario.therapists if t.id == need.person)
         return f"{t.id} works at most {_hours(need.high)} a week (available {week.where(t)})"

@@ -11,9 +11,39 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .scenario import Scenario
+from .roster import Roster
+from .scenario import Scenario, clock_minutes
 
 Period = tuple[int, int]  # (day index, block index)
+
+
+@dataclass(frozen=True)
+class PreviousWeek:
+    """Last week's roster as this week's indices, for patients present in both weeks (S6).
+
+    Sessions of last week are placed by day name and by the block of this week that
+    holds their start time; ids unknown this week are dropped.
+    """
+
+    periods: dict[int, frozenset[Period]]  # patient -> (day, block) with a group last week
+    leaders: dict[tuple[int, int], frozenset[int]]  # (patient, group type) -> leaders (maybe none left)
+    day_leaders: dict[tuple[int, int, int, int], frozenset[int]]  # (patient, day, block, type) -> leaders
+    individual: dict[int, frozenset[int]]  # patient -> individual therapists
+    slots: dict[tuple[int, int], frozenset[tuple[int, int]]]  # (patient, kind) -> (day, start minute)
+    mates: tuple[tuple[int, int], ...]  # patient pairs who shared a group session
+    rooms: dict[tuple[int, int, int, int, int], int]  # (day, block, type, track, leader) -> room
+    co_staff: dict[tuple[int, int, int, int], frozenset[int]]  # (day, block, type, track) -> co-facilitators
+    co_with: dict[tuple[int, int, int, int, int], frozenset[int]]  # (..., leader) -> who co-led with them
+    givers: dict[tuple[int, int], frozenset[int]]  # (patient, kind) -> clinicians who saw them
+
+    def leaders_to_keep(self, patient: int, day: int, block: int, group_type: int) -> frozenset[int] | None:
+        """Whom a patient should be seated with to count as unchanged (S6), or None if free.
+
+        The leader of the same (day, block, type) last week if the patient was there;
+        otherwise any of last week's leaders of that type. None: no such type last week.
+        """
+        here = self.day_leaders.get((patient, day, block, group_type))
+        return here if here is not None else self.leaders.get((patient, group_type))
 
 
 @dataclass(frozen=True)
@@ -59,6 +89,7 @@ class Instance:
     """Dense view of one scenario; built once, read by the model and the extractor."""
 
     scenario: Scenario
+    previous_roster: Roster | None = None
     days: list[str] = field(init=False)
     blocks: list[str] = field(init=False)
     block_start: list[int] = field(init=False)
@@ -89,8 +120,17 @@ class Instance:
 
     @cached_property
     def therapist_periods(self) -> list[frozenset[Period]]:
-        """Periods each therapist is available in (H2)."""
-        return [self._periods(t.availability) for t in self.scenario.therapists]
+        """Periods each therapist is available in (H2), minus days a lock says they are away (H10)."""
+        away: dict[str, set[str]] = {}
+        for lock in self.scenario.locked:
+            if lock.therapist is not None:
+                away.setdefault(lock.therapist, set()).update(lock.absent or [])
+        day_index = {d: i for i, d in enumerate(self.days)}
+        result = []
+        for t in self.scenario.therapists:
+            gone = {day_index[d] for d in away.get(t.id, set()) if d in day_index}
+            result.append(frozenset(pb for pb in self._periods(t.availability) if pb[0] not in gone))
+        return result
 
     @cached_property
     def therapist_max_minutes(self) -> list[int]:
@@ -268,16 +308,126 @@ class Instance:
         t = self.scenario.therapists[therapist]
         return t.role == spec.role and (spec.qualification is None or spec.qualification in t.qualifications)
 
-    def appointment_givers(self, patient: int, kind: int) -> list[int] | None:
-        """Clinicians who must give this patient's appointments, or None if anyone eligible may.
+    def appointment_givers(self, patient: int, kind: int) -> tuple[list[int], bool]:
+        """(clinicians with a personal variable, whether the kind's shared pool may serve too).
 
-        Only individual sessions of a patient with a primary therapist are personal;
-        all other requests share one pool per kind (any eligible clinician will do).
+        A primary therapist gives the individual sessions alone. A patient with a
+        forbidden clinician (H10) is served only personally, by everyone else eligible.
+        Otherwise requests join the pool of their kind, and last week's individual
+        therapist and any clinician a lock names get personal variables beside it (S6,
+        H10), so that the model knows who gives the session.
         """
         info = self.patients[patient]
+        eligible = [th for th in range(len(self.scenario.therapists)) if self.can_give(th, kind)]
         if self.kinds[kind] == "individual" and info.primary is not None:
-            return [info.primary]
-        return None
+            return [info.primary], False
+        forbidden = self.forbidden_therapists.get(patient, set())
+        if forbidden:
+            return [th for th in eligible if th not in forbidden], False
+        personal = set(self.locked_givers.get((patient, kind), set()))
+        if self.kinds[kind] == "individual" and self.previous is not None:
+            personal |= {th for th in self.previous.individual.get(patient, frozenset()) if th in eligible}
+        return sorted(personal), True
+
+    @cached_property
+    def forbidden_therapists(self) -> dict[int, set[int]]:
+        """Patient -> clinicians they must never be with (H10 forbid_therapist)."""
+        patients = {p.id: i for i, p in enumerate(self.scenario.patients)}
+        therapists = {t.id: i for i, t in enumerate(self.scenario.therapists)}
+        result: dict[int, set[int]] = {}
+        for lock in self.scenario.locked:
+            if lock.forbid_therapist is not None and lock.patient in patients:
+                result.setdefault(patients[lock.patient], set()).add(therapists[lock.forbid_therapist])
+        return result
+
+    @cached_property
+    def locked_givers(self) -> dict[tuple[int, int], set[int]]:
+        """(patient, kind) -> clinicians an appointment lock names."""
+        patients = {p.id: i for i, p in enumerate(self.scenario.patients)}
+        therapists = {t.id: i for i, t in enumerate(self.scenario.therapists)}
+        kinds = {k: i for i, k in enumerate(self.kinds)}
+        result: dict[tuple[int, int], set[int]] = {}
+        for lock in self.scenario.locked:
+            a = lock.appointment
+            if a is not None and a.therapist is not None and a.kind in kinds:
+                result.setdefault((patients[lock.patient or ""], kinds[a.kind]), set()).add(
+                    therapists[a.therapist]
+                )
+        return result
+
+    # -- last week ----------------------------------------------------------------------
+
+    @cached_property
+    def previous(self) -> PreviousWeek | None:
+        """Last week's roster in this week's indices (None without a previous roster)."""
+        roster = self.previous_roster
+        if roster is None:
+            return None
+        sc = self.scenario
+        patients = {p.id: i for i, p in enumerate(sc.patients)}
+        therapists = {t.id: i for i, t in enumerate(sc.therapists)}
+        types = {g.id: i for i, g in enumerate(sc.group_types)}
+        kinds = {k: i for i, k in enumerate(self.kinds)}
+        days = {d: i for i, d in enumerate(self.days)}
+        periods: dict[int, set[Period]] = {}
+        leaders: dict[tuple[int, int], set[int]] = {}
+        day_leaders: dict[tuple[int, int, int, int], set[int]] = {}
+        individual: dict[int, set[int]] = {}
+        slots: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        mates: set[tuple[int, int]] = set()
+        rooms: dict[tuple[int, int, int, int, int], int] = {}
+        co_staff: dict[tuple[int, int, int, int], set[int]] = {}
+        co_with: dict[tuple[int, int, int, int, int], set[int]] = {}
+        givers: dict[tuple[int, int], set[int]] = {}
+        room_index = {r.id: i for i, r in enumerate(sc.rooms)}
+        track_index = {t: i for i, t in enumerate(self.tracks)}
+        for s in roster.sessions:
+            start = clock_minutes(s.start)
+            block = next(
+                (b for b in range(len(self.blocks)) if self.block_start[b] <= start < self.block_end[b]), None
+            )
+            present = sorted(patients[p] for p in set(s.patients) if p in patients)
+            if s.is_group:
+                lead = therapists.get(s.therapists[0]) if s.therapists else None
+                for p in present:
+                    if s.day in days and block is not None:
+                        periods.setdefault(p, set()).add((days[s.day], block))
+                    if s.type in types:  # the type counts even if its leader has left the program
+                        leaders.setdefault((p, types[s.type]), set()).update(
+                            [lead] if lead is not None else []
+                        )
+                mates.update((a, b) for i, a in enumerate(present) for b in present[i + 1 :])
+                known = s.day in days and block is not None and s.type in types and s.track in track_index
+                if known and lead is not None:
+                    key = (days[s.day], block, types[s.type], track_index[s.track])
+                    if s.room in room_index:
+                        rooms[(*key, lead)] = room_index[s.room]
+                    co = {therapists[t] for t in s.therapists[1:] if t in therapists}
+                    co_staff.setdefault(key, set()).update(co)
+                    co_with.setdefault((*key, lead), set()).update(co)
+            elif s.kind in kinds:
+                for p in present:
+                    if s.day in days:
+                        slots.setdefault((p, kinds[s.kind]), set()).add((days[s.day], start))
+                    if s.kind == "individual":
+                        individual.setdefault(p, set()).update(
+                            therapists[t] for t in s.therapists if t in therapists
+                        )
+                    givers.setdefault((p, kinds[s.kind]), set()).update(
+                        therapists[t] for t in s.therapists if t in therapists
+                    )
+        return PreviousWeek(
+            periods={p: frozenset(v) for p, v in periods.items()},
+            leaders={k: frozenset(v) for k, v in leaders.items()},
+            day_leaders={k: frozenset(v) for k, v in day_leaders.items()},
+            individual={p: frozenset(v) for p, v in individual.items()},
+            slots={k: frozenset(v) for k, v in slots.items()},
+            mates=tuple(sorted(mates)),
+            rooms=rooms,
+            co_staff={k: frozenset(v) for k, v in co_staff.items()},
+            co_with={k: frozenset(v) for k, v in co_with.items()},
+            givers={k: frozenset(v) for k, v in givers.items()},
+        )
 
     @cached_property
     def kind_pool(self) -> list[list[int]]:

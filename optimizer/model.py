@@ -43,8 +43,8 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from .instance import Instance, SessionCandidate, Slot
-from .roster import Session
-from .scenario import minutes_clock
+from .roster import Roster, Session
+from .scenario import Lock, LockedSession, clock_minutes, minutes_clock
 
 Var = cp_model.IntVar
 LinearTerms = list[tuple[Var, int]]
@@ -67,7 +67,7 @@ class Requirement:
     """
 
     rule: str
-    kind: Literal["patient", "therapist"]
+    kind: Literal["patient", "therapist", "lock"]
     subject: int
     what: str
     low: int
@@ -118,8 +118,14 @@ class RosterModel:
         self.appt: dict[tuple[int, int, Slot, int], Var] = {}
         self.pooled: dict[tuple[int, int, Slot], Var] = {}
         self.give: dict[tuple[int, int, Slot], Var] = {}
+        # seat[p, d, b, g, lead]: patient p sits in ``lead``'s session of that family. Made
+        # only where it matters: to stay with last week's leader (S6) or to honour a lock
+        # that names a leader or forbids one (H10).
+        self.seat: dict[tuple[int, int, int, int, int], Var] = {}
+        self.room_locks: list[tuple[list[int], int, int]] = []  # (sessions, room class, room) from H10
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self._make_group_variables()
+        self._make_seat_variables()
         self._make_appointment_variables()
         self._index_items()
         for _, rule in HARD_RULES:
@@ -190,16 +196,15 @@ class RosterModel:
         pooled_slots: set[tuple[int, Slot]] = set()
         for p, info in enumerate(inst.patients):
             pid = self.sc.patients[p].id
-            for k in info.appointments:
-                givers = inst.appointment_givers(p, k)
+            for k in sorted(set(info.appointments) | self._locked_kinds(p)):
+                personal, pooled = inst.appointment_givers(p, k)
                 for d, b in sorted(info.periods):
                     for slot in inst.slots(k, d, b):
                         where = (pid, inst.kinds[k], inst.days[d], inst.blocks[b], minutes_clock(slot.start))
-                        if givers is None:
+                        if pooled:
                             self.pooled[(p, k, slot)] = new(self._name("pooled", *where))
                             pooled_slots.add((k, slot))
-                            continue
-                        for th in givers:
+                        for th in personal:
                             if (d, b) in inst.therapist_periods[th] and inst.can_give(th, k):
                                 name = self._name("appt", *where, self.sc.therapists[th].id)
                                 self.appt[(p, k, slot, th)] = new(name)
@@ -215,6 +220,118 @@ class RosterModel:
                         minutes_clock(slot.start),
                     )
                     self.give[(th, k, slot)] = new(name)
+
+    @cached_property
+    def session_of(self) -> dict[tuple[int, int, int, int, int], int]:
+        """(day, block, group type, track, leader) -> candidate session index."""
+        return {(c.day, c.block, c.group_type, c.track, c.lead): s for s, c in enumerate(self.candidates)}
+
+    def _make_seat_variables(self) -> None:
+        """Seats with a named leader, where last week's leader or a lock asks for one."""
+        inst, sc = self.inst, self.sc
+        wanted: dict[tuple[int, int, int, int], set[int]] = defaultdict(set)
+        previous = inst.previous
+        for p, d, b, g in self.attend:
+            if previous is not None:
+                wanted[(p, d, b, g)] |= previous.leaders_to_keep(p, d, b, g) or frozenset()
+            forbidden = inst.forbidden_therapists.get(p, set()) | self._forbidden_leaders(p, d, b, g)
+            if forbidden:
+                family = (d, b, g, inst.patient_track[p])
+                leads = {self.candidates[s].lead for s in self.families.get(family, [])}
+                if leads & forbidden:  # then the patient must be seated with someone else
+                    wanted[(p, d, b, g)] |= leads - forbidden
+        for lock in sc.locked:
+            if lock.patient is not None and lock.session is not None and lock.session.leader is not None:
+                key = self._lock_family(lock.session, self._patient_index[lock.patient])
+                if key is not None and key in self.attend:
+                    wanted[key].add(self._therapist_index[lock.session.leader])
+        for (p, d, b, g), leads in sorted(wanted.items()):
+            t = inst.patient_track[p]
+            for lead in sorted(leads):
+                if (d, b, g, t, lead) in self.session_of:
+                    where = (
+                        sc.patients[p].id,
+                        inst.days[d],
+                        inst.blocks[b],
+                        sc.group_types[g].id,
+                        sc.therapists[lead].id,
+                    )
+                    self.seat[(p, d, b, g, lead)] = self.model.new_bool_var(self._name("seat", *where))
+
+    @cached_property
+    def _patient_index(self) -> dict[str, int]:
+        return {p.id: i for i, p in enumerate(self.sc.patients)}
+
+    @cached_property
+    def _therapist_index(self) -> dict[str, int]:
+        return {t.id: i for i, t in enumerate(self.sc.therapists)}
+
+    def _lock_family(self, session: LockedSession, patient: int) -> tuple[int, int, int, int] | None:
+        """(patient, day, block, type) a patient lock names, or None if it is not on this week's grid."""
+        inst = self.inst
+        if session.day not in inst.days or session.block not in inst.blocks:
+            return None
+        types = {g.id: i for i, g in enumerate(self.sc.group_types)}
+        return (patient, inst.days.index(session.day), inst.blocks.index(session.block), types[session.type])
+
+    def _forbidden_leaders(self, p: int, d: int, b: int, g: int) -> set[int]:
+        """Leaders a forbid_session lock names for this patient in this family."""
+        result = set()
+        pid = self.sc.patients[p].id
+        for lock in self.sc.locked:
+            fs = lock.forbid_session
+            named = lock.patient == pid and fs is not None and fs.leader is not None
+            if named and self._lock_family(fs, p) == (p, d, b, g):  # type: ignore[arg-type]
+                result.add(self._therapist_index[fs.leader])  # type: ignore[union-attr, index]
+        return result
+
+    def locked_sessions(self, session: LockedSession) -> list[int]:
+        """Candidate sessions a session lock could be met by (any track or leader it leaves open)."""
+        inst = self.inst
+        if session.day not in inst.days or session.block not in inst.blocks:
+            return []
+        d, b = inst.days.index(session.day), inst.blocks.index(session.block)
+        return [
+            s
+            for s, c in enumerate(self.candidates)
+            if (c.day, c.block) == (d, b)
+            and self.sc.group_types[c.group_type].id == session.type
+            and (session.leader is None or self.sc.therapists[c.lead].id == session.leader)
+            and (session.track is None or inst.tracks[c.track] == session.track)
+        ]
+
+    def locked_appointment_vars(self, lock: Lock) -> LinearTerms:
+        """Variables that would give the patient the locked appointment (with the clinician named)."""
+        a = lock.appointment
+        assert a is not None and lock.patient is not None
+        p = self._patient_index[lock.patient]
+        inst = self.inst
+        if a.kind not in inst.kinds or a.day not in inst.days:
+            return []
+        k, d, start = inst.kinds.index(a.kind), inst.days.index(a.day), clock_minutes(a.start)
+        terms: LinearTerms = [
+            (var, 1)
+            for (q, k2, slot, th), var in self.appt.items()
+            if (q, k2, slot.day, slot.start) == (p, k, d, start)
+            and (a.therapist is None or self.sc.therapists[th].id == a.therapist)
+        ]
+        if a.therapist is None:
+            terms += [
+                (var, 1)
+                for (q, k2, slot), var in self.pooled.items()
+                if (q, k2, slot.day, slot.start) == (p, k, d, start)
+            ]
+        return terms
+
+    def _locked_kinds(self, p: int) -> set[int]:
+        """Appointment kinds a lock gives this patient (variables must exist to honour it)."""
+        pid = self.sc.patients[p].id
+        kinds = {k: i for i, k in enumerate(self.inst.kinds)}
+        return {
+            kinds[lock.appointment.kind]
+            for lock in self.sc.locked
+            if lock.patient == pid and lock.appointment is not None and lock.appointment.kind in kinds
+        }
 
     @cached_property
     def families(self) -> dict[tuple[int, int, int, int], list[int]]:
@@ -286,7 +403,7 @@ class RosterModel:
         expr = _linear(items)
         guard = Guard(requirement, expr)
         low, high = requirement.low, requirement.high
-        relaxable = requirement.rule != "H3"  # a best-effort roster never overworks a clinician
+        relaxable = requirement.rule not in ("H3", "H10")  # a best-effort roster keeps these
         if self.mode == "assume":
             guard.literal = self.model.new_bool_var(self._name("assume", *self.describe(requirement)))
             self.model.add_linear_constraint(expr, low, high).only_enforce_if(guard.literal)
@@ -302,13 +419,29 @@ class RosterModel:
             self.model.add_linear_constraint(expr, low, high)
         self.guards.append(guard)
 
+    def require_all(self, requirement: Requirement, parts: list[tuple[LinearTerms, int, int]]) -> None:
+        """A requirement made of several linear constraints (a lock); never relaxed.
+
+        In ``assume`` mode one literal enforces them all, so a conflict names the lock.
+        """
+        literal = None
+        if self.mode == "assume":
+            literal = self.model.new_bool_var(self._name("assume", *self.describe(requirement)))
+        for terms, low, high in parts:
+            constraint = self.model.add_linear_constraint(_linear(list(terms)), low, high)
+            if literal is not None:
+                constraint.only_enforce_if(literal)
+        self.guards.append(Guard(requirement, 0, literal=literal))
+
     @staticmethod
     def _upper(items: list[Var] | LinearTerms) -> int:
         """The largest value a sum of 0/1 terms can take."""
         return sum(w for _, w in items) if items and isinstance(items[0], tuple) else len(items)
 
     def describe(self, requirement: Requirement) -> tuple[str, str, str]:
-        """(rule, person id, what) of a requirement, for names and messages."""
+        """(rule, person id or lock number, what) of a requirement, for names and messages."""
+        if requirement.kind == "lock":
+            return (requirement.rule, f"lock {requirement.subject}", requirement.what)
         people = self.sc.patients if requirement.kind == "patient" else self.sc.therapists
         return (requirement.rule, people[requirement.subject].id, requirement.what)
 
@@ -328,6 +461,63 @@ class RosterModel:
         for (th, _, _), items in self.therapist_items.items():
             result[th].extend(self.minutes(items))
         return result
+
+    def hint_roster(self, roster: Roster) -> None:
+        """Hint the solver with a roster (last week's, usually): each known variable gets its value.
+
+        Sessions are matched by day, block, type, track and leader; seats, rooms and
+        appointments likewise. What last week had and this week cannot (a patient gone,
+        a block closed) simply gets no hint.
+        """
+        inst, sc = self.inst, self.sc
+        days = {d: i for i, d in enumerate(inst.days)}
+        types = {g.id: i for i, g in enumerate(sc.group_types)}
+        tracks = {t: i for i, t in enumerate(inst.tracks)}
+        kinds = {k: i for i, k in enumerate(inst.kinds)}
+        on: set[Var] = set()
+        for s in roster.sessions:
+            start = clock_minutes(s.start)
+            block = next(
+                (b for b in range(len(inst.blocks)) if inst.block_start[b] <= start < inst.block_end[b]), None
+            )
+            if s.day not in days or block is None:
+                continue
+            d = days[s.day]
+            patients = [self._patient_index[p] for p in s.patients if p in self._patient_index]
+            therapists = [self._therapist_index[t] for t in s.therapists if t in self._therapist_index]
+            if s.is_group and s.type in types and s.track in tracks and therapists:
+                g, lead = types[s.type], therapists[0]
+                index = self.session_of.get((d, block, g, tracks[s.track], lead))
+                if index is not None:
+                    on.add(self.open[index])
+                    room = next((i for i, r in enumerate(sc.rooms) if r.id == s.room), None)
+                    on.update(
+                        var
+                        for cls, var in self.room_by_session[index]
+                        if room is not None and room in inst.room_classes[cls][2]
+                    )
+                for p in patients:
+                    on.update(
+                        v
+                        for v in (self.attend.get((p, d, block, g)), self.seat.get((p, d, block, g, lead)))
+                        if v is not None
+                    )
+            elif not s.is_group and s.kind in kinds and patients and therapists:
+                k, p, th = kinds[s.kind], patients[0], therapists[0]
+                slot = next((x for x in inst.slots(k, d, block) if x.start == start), None)
+                personal = self.appt.get((p, k, slot, th)) if slot else None
+                if personal is not None:
+                    on.add(personal)
+                elif slot is not None and (p, k, slot) in self.pooled:
+                    on.add(self.pooled[(p, k, slot)])
+                    if (th, k, slot) in self.give:
+                        on.add(self.give[(th, k, slot)])
+        self.model.clear_hints()
+        for group in (self.open, self.attend, self.seat, self.appt, self.pooled, self.give):
+            for var in group.values():
+                self.model.add_hint(var, var in on)
+        for var in {v for (_s, _c), v in self.room.items()} - set(self.open.values()):
+            self.model.add_hint(var, var in on)
 
     # -- extraction ---------------------------------------------------------------------
 
@@ -437,19 +627,45 @@ def H6_group_size(m: RosterModel) -> None:
     of each open session's capacity, min(max_size, its room's capacity). Any head
     count in that range splits into sessions of legal sizes (every usable room class
     seats at least min_size), so this is exact. Tracks never mix: seats are per track.
+
+    Seats with a named leader (``seat``) must fit that leader's session, and the
+    split must still work around them: the sessions' sizes, each at least min_size
+    and at least its named seats, must add up to no more than the seats taken.
     """
     inst = m.inst
+    named: dict[int, list[Var]] = defaultdict(list)
+    for (p, d, b, g, lead), var in m.seat.items():
+        s = m.session_of[(d, b, g, inst.patient_track[p], lead)]
+        named[s].append(var)
+        m.model.add_implication(var, m.open[s])
+    by_patient: dict[tuple[int, int, int, int], list[Var]] = defaultdict(list)
+    for (p, d, b, g, _lead), var in m.seat.items():
+        by_patient[(p, d, b, g)].append(var)
+    for key, variables in by_patient.items():
+        m.model.add(sum(variables) <= m.attend[key])
     for family, sessions in m.families.items():
         gt = m.sc.group_types[family[2]]
         seats = sum(m.seats.get(family, []))
         capacity = []
+        floors = []
         for s in sessions:
             rooms = m.room_by_session[s]
             if len(rooms) > 1:
                 m.model.add(sum(var for _, var in rooms) == m.open[s])
-            capacity.extend(min(gt.max_size, inst.room_classes[cls][0]) * var for cls, var in rooms)
+            own = [min(gt.max_size, inst.room_classes[cls][0]) * var for cls, var in rooms]
+            capacity.extend(own)
+            if named.get(s):
+                m.model.add(sum(named[s]) <= sum(own))
+                floor = m.model.new_int_var(
+                    0, gt.max_size, m._name("floor", *m._session_label(m.candidates[s]))
+                )
+                m.model.add(floor >= gt.min_size * m.open[s])
+                m.model.add(floor >= sum(named[s]))
+                floors.append(floor)
+            else:
+                floors.append(gt.min_size * m.open[s])
         m.model.add(seats <= sum(capacity))
-        m.model.add(seats >= gt.min_size * sum(m.open[s] for s in sessions))
+        m.model.add(seats >= sum(floors))
 
 
 def H7_staffing(m: RosterModel) -> None:
@@ -483,7 +699,8 @@ def H8_appointments(m: RosterModel) -> None:
     for (p, k, _), var in m.pooled.items():
         chosen[(p, k)].append(var)
     for p, info in enumerate(m.inst.patients):
-        for k, count in info.appointments.items():
+        for k in sorted(set(info.appointments) | {k for q, k in chosen if q == p}):
+            count = info.appointments.get(k, 0)
             requirement = Requirement("H8", "patient", p, m.inst.kinds[k], count, count)
             m.require(requirement, chosen.get((p, k), []))
 
@@ -505,6 +722,70 @@ def H9_group_attendance(m: RosterModel) -> None:
     for variables in per_day.values():
         if len(variables) > 1:
             m.add_between(variables, 0, 1)
+
+
+def H10_locks(m: RosterModel) -> None:
+    """Locked items appear exactly as locked.
+
+    Absences are taken out of the clinician's availability up front (``Instance``);
+    every other lock adds its constraints under one requirement, so that a conflict
+    between locks, or with the rules, names the lock.
+    """
+    inst, sc = m.inst, m.sc
+    for index, lock in enumerate(sc.locked):
+        parts: list[tuple[LinearTerms, int, int]] = []
+        kind = lock.kind
+        if kind == "session":
+            sessions = m.locked_sessions(lock.session)  # type: ignore[arg-type]
+            parts.append(([(m.open[s], 1) for s in sessions], 1, max(1, len(sessions))))
+            if lock.session.room is not None:  # type: ignore[union-attr]
+                room = next(i for i, r in enumerate(sc.rooms) if r.id == lock.session.room)  # type: ignore[union-attr]
+                cls = next(c for c, (_, _, rooms) in enumerate(inst.room_classes) if room in rooms)
+                using = [(m.room[(s, cls)], 1) for s in sessions if (s, cls) in m.room]
+                parts.append((using, 1, max(1, len(using))))
+                m.room_locks.append((sessions, cls, room))
+        elif kind in ("patient-session", "forbid-session"):
+            session = lock.session if kind == "patient-session" else lock.forbid_session
+            p = m._patient_index[lock.patient]  # type: ignore[index]
+            key = m._lock_family(session, p)  # type: ignore[arg-type]
+            attend = m.attend.get(key) if key is not None else None  # type: ignore[arg-type]
+            leader = m._therapist_index[session.leader] if session.leader else None  # type: ignore[union-attr]
+            if kind == "patient-session":
+                parts.append(([(attend, 1)] if attend is not None else [], 1, 1))
+                if leader is not None:
+                    seat = m.seat.get((*key, leader)) if key is not None else None  # type: ignore[misc]
+                    parts.append(([(seat, 1)] if seat is not None else [], 1, 1))
+            elif attend is not None and leader is None:
+                parts.append(([(attend, 1)], 0, 0))
+            elif attend is not None:
+                others = [
+                    (v, 1)
+                    for (q, d, b, g, lead), v in m.seat.items()
+                    if (q, d, b, g) == key and lead != leader
+                ]
+                parts.append(([*others, (attend, -1)], 0, 0))
+        elif kind == "appointment":
+            parts.append((m.locked_appointment_vars(lock), 1, 1))
+        elif kind == "forbid-therapist":
+            p = m._patient_index[lock.patient]  # type: ignore[index]
+            th = m._therapist_index[lock.forbid_therapist]  # type: ignore[index]
+            for (q, d, b, g), attend in m.attend.items():
+                if q != p:
+                    continue
+                family = (d, b, g, inst.patient_track[p])
+                if th in {m.candidates[s].lead for s in m.families.get(family, [])}:
+                    others = [
+                        (v, 1)
+                        for (q2, d2, b2, g2, lead), v in m.seat.items()
+                        if (q2, d2, b2, g2) == (p, d, b, g) and lead != th
+                    ]
+                    parts.append(([*others, (attend, -1)], 0, 0))
+                for role in range(len(inst.co_roles(g))):
+                    co = m.co.get((th, d, b, g, family[3], role))
+                    if co is not None:
+                        parts.append(([(co, 1), (attend, 1)], 0, 1))
+        if parts:
+            m.require_all(Requirement("H10", "lock", index, lock.describe(), 0, 0), parts)
 
 
 # -- soft goals (SPEC §3), each returns its unweighted term ---------------------------
@@ -607,6 +888,82 @@ def S5_preferences(m: RosterModel) -> cp_model.LinearExprT:
     return sum(outside)
 
 
+def S6_stability(m: RosterModel) -> cp_model.LinearExprT:
+    """Changes against last week (0 without a previous roster).
+
+    Per patient present in both weeks, one unit each for: a (day, block) of last
+    week's groups the patient no longer attends; a group session not led by last
+    week's leader of the same (day, block, type), or, in a new (day, block), by one of
+    last week's leaders of that type; an appointment not at one of last week's times
+    of its kind; an individual session with a therapist other than last week's; and
+    a pair of last week's session-mates who share no group session any more. Per
+    session that ran last week (same day, block, type, track and leader): one unit
+    for another room; per co-facilitator who did not co-lead that (day, block, type,
+    track) last week: one unit. Staying with a leader is only counted when
+    the model seats the patient with that leader (``seat``), and a pair only stays
+    together when both are seated with the same leader in the same family — so the
+    model's count is never below the roster's, which the checker recomputes.
+    """
+    prev = m.inst.previous
+    if prev is None:
+        return 0
+    attend_at: dict[tuple[int, int, int], list[Var]] = defaultdict(list)
+    for (p, d, b, _g), var in m.attend.items():
+        attend_at[(p, d, b)].append(var)
+    parts: list[cp_model.LinearExprT] = []
+    for p, periods in sorted(prev.periods.items()):
+        parts.extend(1 - sum(attend_at.get((p, d, b), [])) for d, b in sorted(periods))
+    for (p, d, b, g), var in m.attend.items():
+        leaders = prev.leaders_to_keep(p, d, b, g)
+        if leaders is not None:
+            parts.append(
+                var - sum(m.seat[(p, d, b, g, lead)] for lead in leaders if (p, d, b, g, lead) in m.seat)
+            )
+    booked: dict[tuple[int, int], list[tuple[Slot, int | None, Var]]] = defaultdict(list)
+    for (p, k, slot, th), var in m.appt.items():
+        booked[(p, k)].append((slot, th, var))
+    for (p, k, slot), var in m.pooled.items():
+        booked[(p, k)].append((slot, None, var))
+    for (p, k), times in sorted(prev.slots.items()):
+        parts.extend(var for slot, _, var in booked.get((p, k), []) if (slot.day, slot.start) not in times)
+    if "individual" in m.inst.kinds:
+        individual = m.inst.kinds.index("individual")
+        for p, therapists in sorted(prev.individual.items()):
+            parts.extend(var for _, th, var in booked.get((p, individual), []) if th not in therapists)
+    seats_of: dict[int, dict[tuple[int, int, int, int], Var]] = defaultdict(dict)
+    for (p, d, b, g, lead), var in m.seat.items():
+        seats_of[p][(d, b, g, lead)] = var
+    for p, q in prev.mates:
+        shared = sorted(set(seats_of[p]) & set(seats_of[q]))
+        if not shared:
+            parts.append(1)
+            continue
+        pid, qid = m.sc.patients[p].id, m.sc.patients[q].id
+        both = []
+        for key in shared:
+            var = m.model.new_bool_var(m._name("together", pid, qid, *key))
+            m.model.add_implication(var, seats_of[p][key])
+            m.model.add_implication(var, seats_of[q][key])
+            both.append(var)
+        apart = m.model.new_bool_var(m._name("apart", pid, qid))
+        m.model.add(apart + sum(both) >= 1)
+        parts.append(apart)
+    locked_rooms = {
+        (m.candidates[s].day, m.candidates[s].block, room) for ss, _, room in m.room_locks for s in ss
+    }
+    for key, room in prev.rooms.items():
+        s = m.session_of.get(key)
+        if s is None:
+            continue
+        same = [var for cls, var in m.room_by_session[s] if room in m.inst.room_classes[cls][2]]
+        free = (key[0], key[1], room) not in locked_rooms  # a locked room goes to its lock first
+        parts.append(m.open[s] - (sum(same) if free else 0))
+    for (th, d, b, g, t, _role), var in m.co.items():
+        if th not in prev.co_staff.get((d, b, g, t), frozenset()):
+            parts.append(var)
+    return sum(parts)
+
+
 HARD_RULES: list[tuple[str, Callable[[RosterModel], None]]] = [
     ("H1", H1_no_double_booking),
     ("H2", H2_within_availability),
@@ -617,6 +974,7 @@ HARD_RULES: list[tuple[str, Callable[[RosterModel], None]]] = [
     ("H7", H7_staffing),
     ("H8", H8_appointments),
     ("H9", H9_group_attendance),
+    ("H10", H10_locks),
 ]
 
 SOFT_GOALS: list[tuple[str, Callable[[RosterModel], cp_model.LinearExprT]]] = [
@@ -625,6 +983,7 @@ SOFT_GOALS: list[tuple[str, Callable[[RosterModel], cp_model.LinearExprT]]] = [
     ("sessions", S3_sessions),
     ("load_balance", S4_load_balance),
     ("preferences", S5_preferences),
+    ("stability", S6_stability),
 ]
 
 
@@ -653,26 +1012,61 @@ class _Extractor:
         staff: dict[int, list[str]] = {
             s: [sc.therapists[m.candidates[s].lead].id] for sessions in opened.values() for s in sessions
         }
+        partners = inst.previous.co_with if inst.previous is not None else {}
         for (d, b, g, t, role), takers in sorted(m.co_by_role.items()):
             count = inst.co_roles(g)[role][1]
-            chosen = sorted(sc.therapists[th].id for th, var in takers if self.on(var))
-            for n, s in enumerate(opened.get((d, b, g, t), [])):
-                staff[s].extend(chosen[n * count : (n + 1) * count])
+            free = sorted((th for th, var in takers if self.on(var)), key=lambda th: sc.therapists[th].id)
+            sessions = opened.get((d, b, g, t), [])
+            dealt: dict[int, list[int]] = {s: [] for s in sessions}
+            for s in sessions:  # last week's partners of this leader first
+                before = partners.get((d, b, g, t, m.candidates[s].lead), frozenset())
+                for th in [th for th in free if th in before][:count]:
+                    dealt[s].append(th)
+                    free.remove(th)
+            for s in sessions:
+                while len(dealt[s]) < count and free:
+                    dealt[s].append(free.pop(0))
+                staff[s].extend(sc.therapists[th].id for th in dealt[s])
         rooms: dict[int, str] = {}
         capacity: dict[int, int] = {}
-        used: dict[tuple[int, int, int], int] = defaultdict(int)
+        class_of = {
+            s: next(cls for cls, var in m.room_by_session[s] if self.on(var))
+            for sessions in opened.values()
+            for s in sessions
+        }
+        taken: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+        for sessions, cls, room in m.room_locks:  # locked rooms first (H10)
+            s = next((s for s in sessions if s in class_of and class_of[s] == cls and s not in rooms), None)
+            if s is not None:
+                rooms[s] = sc.rooms[room].id
+                taken[(m.candidates[s].day, m.candidates[s].block, cls)].add(room)
+        previous = inst.previous
+        for key, room in previous.rooms.items() if previous else []:  # then last week's rooms (S6)
+            s = m.session_of.get(key)
+            if s in class_of and s not in rooms and room in inst.room_classes[class_of[s]][2]:
+                slot = (key[0], key[1], class_of[s])
+                if room not in taken[slot]:
+                    rooms[s] = sc.rooms[room].id
+                    taken[slot].add(room)
         for (d, b, g, _t), sessions in sorted(opened.items()):
             for s in sessions:
-                cls = next(cls for cls, var in m.room_by_session[s] if self.on(var))
-                cap, _, class_rooms = inst.room_classes[cls]
-                rooms[s] = sc.rooms[class_rooms[used[(d, b, cls)]]].id
-                used[(d, b, cls)] += 1
+                cap, _, class_rooms = inst.room_classes[class_of[s]]
                 capacity[s] = min(cap, sc.group_types[g].max_size)
+                if s not in rooms:
+                    room = next(r for r in class_rooms if r not in taken[(d, b, class_of[s])])
+                    taken[(d, b, class_of[s])].add(room)
+                    rooms[s] = sc.rooms[room].id
         attendees: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
         for (p, d, b, g), var in m.attend.items():
             if self.on(var):
                 attendees[(d, b, g, inst.patient_track[p])].append(p)
-        last_lead: dict[tuple[int, int], int] = {}
+        pinned: dict[int, list[int]] = defaultdict(list)
+        for (p, d, b, g, lead), var in m.seat.items():
+            if self.on(var):
+                pinned[m.session_of[(d, b, g, inst.patient_track[p], lead)]].append(p)
+        last_lead: dict[tuple[int, int], int] = {
+            key: min(leads) for key, leads in (previous.leaders.items() if previous else []) if leads
+        }
         last_mates: dict[tuple[int, int], set[int]] = {}
         seated: dict[int, list[int]] = {}
         for d, b, g, t in sorted(opened, key=lambda f: (f[2], f[3], f[0], f[1])):
@@ -683,7 +1077,13 @@ class _Extractor:
             history = {p: last_lead[(p, g)] for p in attendees[(d, b, g, t)] if (p, g) in last_lead}
             mates = {p: last_mates.get((p, g), set()) for p in attendees[(d, b, g, t)]}
             seating = _seat(
-                attendees[(d, b, g, t)], leads, capacity, sc.group_types[g].min_size, history, mates
+                attendees[(d, b, g, t)],
+                leads,
+                capacity,
+                sc.group_types[g].min_size,
+                history,
+                mates,
+                {s: pinned[s] for s in sessions if pinned.get(s)},
             )
             for s, members in seating.items():
                 seated[s] = members
@@ -734,6 +1134,9 @@ class _Extractor:
         seen: dict[int, set[int]] = defaultdict(set)
         for _, _, p, th in booked:
             seen[p].add(th)
+        if m.inst.previous is not None:  # prefer whoever saw the patient last week
+            for (p, _k), therapists in m.inst.previous.givers.items():
+                seen[p] |= therapists
         chronological = sorted(waiting, key=lambda ks: (ks[1].day, ks[1].start, ks[0]))
         for key in chronological:
             givers = sorted(free[key])
@@ -776,18 +1179,23 @@ def _seat(
     min_size: int,
     history: dict[int, int],
     mates: dict[int, set[int]],
+    pinned: dict[int, list[int]] | None = None,
 ) -> dict[int, list[int]]:
     """Split one family's attendees over its open sessions, keeping leaders and cohorts.
 
-    Each patient first goes back to the leader they had last time for this group type,
+    Patients the model seated with a named leader (``pinned``) stay there. Each other
+    patient first goes back to the leader they had last time for this group type,
     then to the session holding most of their previous cohort; sessions left under
-    ``min_size`` take patients from the fullest ones. The model guarantees that
-    ``min_size x sessions <= len(patients) <= total capacity``, so this always succeeds.
+    ``min_size`` take unpinned patients from the fullest ones. The model guarantees
+    ``sum(max(min_size, pinned)) <= len(patients) <= total capacity`` with pins within
+    capacity, so this always succeeds.
     """
-    groups: dict[int, list[int]] = {s: [] for s in sorted(leads)}
+    pinned = pinned or {}
+    groups: dict[int, list[int]] = {s: sorted(pinned.get(s, [])) for s in sorted(leads)}
+    fixed = {p for members in pinned.values() for p in members}
     by_lead = {lead: s for s, lead in leads.items()}
     rest = []
-    for p in sorted(patients):
+    for p in sorted(set(patients) - fixed):
         s = by_lead.get(history.get(p, -1))
         if s is not None and len(groups[s]) < capacity[s]:
             groups[s].append(p)
@@ -801,8 +1209,9 @@ def _seat(
         )
         groups[best].append(p)
     while short := [s for s in groups if len(groups[s]) < min_size]:
-        donor = max((s for s in groups if len(groups[s]) > min_size), key=lambda s: (len(groups[s]), -s))
-        mover = min(groups[donor], key=lambda p: (history.get(p) == leads[donor], p))
+        donors = [s for s in groups if len(groups[s]) > min_size and set(groups[s]) - fixed]
+        donor = max(donors, key=lambda s: (len(groups[s]), -s))
+        mover = min(set(groups[donor]) - fixed, key=lambda p: (history.get(p) == leads[donor], p))
         groups[donor].remove(mover)
         groups[short[0]].append(mover)
     return groups

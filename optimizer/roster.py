@@ -160,11 +160,28 @@ def roster_from_dict(data: dict[str, Any], source: str = "<roster>") -> Roster:
             )
         )
     shortfalls = []
-    for index, raw in enumerate(data.get("shortfalls") or []):
-        try:
-            shortfalls.append(Shortfall(**raw))
-        except TypeError:
-            bad(f"shortfalls[{index}]", None, "expected patient, rule, required, scheduled, reason")
+    raw_shortfalls = data.get("shortfalls") or []
+    if not isinstance(raw_shortfalls, list):
+        bad(None, "shortfalls", "expected a list of shortfalls")
+        raw_shortfalls = []
+    for index, raw in enumerate(raw_shortfalls):
+        typed = (
+            isinstance(raw, dict)
+            and set(raw) == {"patient", "rule", "required", "scheduled", "reason"}
+            and all(isinstance(raw[k], str) for k in ("patient", "rule", "reason"))
+            and all(
+                isinstance(raw[k], int | float) and not isinstance(raw[k], bool)
+                for k in ("required", "scheduled")
+            )
+        )
+        if not typed:
+            bad(
+                f"shortfalls[{index}]",
+                None,
+                "expected patient, rule and reason as text and required, scheduled as numbers",
+            )
+            continue
+        shortfalls.append(Shortfall(**raw))
     if problems:
         raise ScenarioError(problems)
     return Roster(

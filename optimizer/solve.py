@@ -206,10 +206,12 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     on_tick: Callable[[Progress], None] | None = None,
     relax: bool = False,
+    previous: Roster | None = None,
 ) -> SolveResult:
     """Build the model of ``scenario``, solve it and return the result with its sessions.
 
     ``relax``: solve for a best-effort roster instead (H4, H5, H8, H9 may fall short).
+    ``previous``: last week's roster, for the stability goal (S6) and as the search's hint.
     Half the time goes to making the shortfall penalty as small as possible, the rest
     to the usual objective with that penalty held; ``unmet`` lists what falls short.
     ``on_progress`` is called on each new solution or bound; ``on_tick`` about four
@@ -217,7 +219,9 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.monotonic()
-    built = RosterModel(Instance(scenario), options.weights, mode="relax" if relax else "strict")
+    built = RosterModel(Instance(scenario, previous), options.weights, mode="relax" if relax else "strict")
+    if previous is not None:
+        built.hint_roster(previous)  # start from last week: an unchanged week is found at once
     build_time = time.monotonic() - started
     proto = built.model.proto
     log.info(

@@ -86,6 +86,7 @@ def solve_verified(
     on_progress: Callable[[Progress], None] | None = None,
     on_tick: Callable[[Progress], None] | None = None,
     strict: bool = False,
+    previous: Roster | None = None,
 ) -> Outcome:
     """Solve ``scenario`` and verify the roster; a best-effort roster when the week is infeasible.
 
@@ -99,9 +100,9 @@ def solve_verified(
     conflict: list[Need] | None = None
     result: SolveResult | None = None
     if not findings:
-        result = solve(scenario, options, on_progress, on_tick)
+        result = solve(scenario, options, on_progress, on_tick, previous=previous)
         if result.status != "INFEASIBLE":
-            return _verified(scenario, options, result, [], None, [])
+            return _verified(scenario, options, result, [], None, [], previous)
         budget = min(30.0, max(5.0, options.time_limit / 3))
         conflict = find_conflict(scenario, budget, options.resolved_workers())
     explanation = explanation_lines(scenario, findings, conflict)
@@ -110,8 +111,10 @@ def solve_verified(
             result = SolveResult("INFEASIBLE", None, None, 0.0, 0.0, {}, None)
         return Outcome(result, None, None, findings, conflict, explanation)
     left = max(10.0, options.time_limit - (time.monotonic() - started))
-    relaxed = solve(scenario, replace(options, time_limit=left), on_progress, on_tick, relax=True)
-    return _verified(scenario, options, relaxed, findings, conflict, explanation)
+    relaxed = solve(
+        scenario, replace(options, time_limit=left), on_progress, on_tick, relax=True, previous=previous
+    )
+    return _verified(scenario, options, relaxed, findings, conflict, explanation, previous)
 
 
 def _verified(
@@ -121,12 +124,13 @@ def _verified(
     findings: list[Finding],
     conflict: list[Need] | None,
     explanation: list[str],
+    previous: Roster | None = None,
 ) -> Outcome:
     if result.roster is None:
         return Outcome(result, None, None, findings, conflict, explanation)
     entries = shortfall_entries(scenario, result.unmet, findings, conflict)
     roster = replace(result.roster, shortfalls=tuple(entries))
-    report = check_roster(scenario, roster, options.weights)
+    report = check_roster(scenario, roster, options.weights, previous)
     if not report.ok:
         lines = "\n".join(f"  {v}" for v in report.violations[:50])
         raise ModelCheckerMismatchError(

@@ -504,6 +504,8 @@ def test_objective_terms_recomputed_by_hand(scenario: Scenario, valid: Doc) -> N
         # in G4 (evening): 1; P4 (evening) in G2 and its 10:00 individual session: 2;
         # A1 (evening) has everything on Monday evening: 0. Total 3.
         "preferences": 3,
+        # No previous roster given, so nothing can have changed against it.
+        "stability": 0,
     }
     assert tuple(report.terms) == OBJECTIVE_TERMS
     assert report.terms == expected

@@ -150,3 +150,47 @@ def test_one_worker_runs_are_reproducible_even_when_stopped_by_the_limit(tmp_pat
         assert code == 0, output
         runs.append(json.loads((tmp_path / str(n) / "roster.json").read_text())["sessions"])
     assert runs[0] == runs[1]
+
+
+def test_csv_cells_that_look_like_formulas_are_made_inert(tmp_path: Path) -> None:
+    """A patient named '=HYPERLINK(...)' is written to CSV with a leading quote, not as a formula."""
+    patients = [
+        make_patient(f"P{i}", name='=HYPERLINK("http://x")' if i == 1 else f"N{i}") for i in range(1, 5)
+    ]
+    scenario = tmp_path / "week.yaml"
+    scenario.write_text(yaml.safe_dump(tiny_document(patients=patients)))
+    code, output = run(
+        "solve", str(scenario), "-o", str(tmp_path / "o"), "--formats", "csv", "--time-limit", "5"
+    )
+    assert code == 0, output
+    text = (tmp_path / "o" / "patients.csv").read_text()
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_solve_may_write_beside_its_scenario(tmp_path: Path) -> None:
+    """Only the scenario's own files are protected: writing into its folder is allowed."""
+    scenario = tmp_path / "week.yaml"
+    scenario.write_text(yaml.safe_dump(tiny_document(patients=[make_patient(f"P{i}") for i in range(1, 5)])))
+    (tmp_path / "notes.json").write_text("{}")  # an unrelated file beside it
+    code, output = run(
+        "solve", str(scenario), "-o", str(tmp_path), "--formats", "json,csv", "--time-limit", "5"
+    )
+    assert code == 0, output
+    assert (tmp_path / "roster.json").exists()
+
+
+def test_roster_with_badly_typed_shortfalls_is_an_input_error(tmp_path: Path) -> None:
+    """A shortfall with text where a number belongs is a located input error (exit 2), not a crash."""
+    scenario = tmp_path / "week.yaml"
+    scenario.write_text(yaml.safe_dump(tiny_document(patients=[make_patient(f"P{i}") for i in range(1, 5)])))
+    roster = {
+        "format": "iop-roster/1",
+        "scenario": "Tiny",
+        "week_of": "2026-11-30",
+        "solver": {"status": "FEASIBLE", "objective": 0, "best_bound": 0, "wall_time_s": 0},
+        "sessions": [],
+        "shortfalls": [{"patient": "P1", "rule": "H4", "required": "9", "scheduled": 0, "reason": "x"}],
+    }
+    (tmp_path / "roster.json").write_text(json.dumps(roster))
+    code, output = run("check", str(scenario), str(tmp_path / "roster.json"))
+    assert code == 2 and "shortfalls[0]" in output and "Traceback" not in output

@@ -20,10 +20,10 @@ def groups(outcome):
 
 
 def test_registry_names_every_rule() -> None:
-    """The model lists H1–H9 and S1–S5 in order, one function each, named after the SPEC id."""
-    assert [rule for rule, _ in HARD_RULES] == [f"H{i}" for i in range(1, 10)]
-    assert [fn.__name__.split("_")[0] for _, fn in HARD_RULES] == [f"H{i}" for i in range(1, 10)]
-    assert [fn.__name__.split("_")[0] for _, fn in SOFT_GOALS] == [f"S{i}" for i in range(1, 6)]
+    """The model lists H1–H10 and S1–S6 in order, one function each, named after the SPEC id."""
+    assert [rule for rule, _ in HARD_RULES] == [f"H{i}" for i in range(1, 11)]
+    assert [fn.__name__.split("_")[0] for _, fn in HARD_RULES] == [f"H{i}" for i in range(1, 11)]
+    assert [fn.__name__.split("_")[0] for _, fn in SOFT_GOALS] == [f"S{i}" for i in range(1, 7)]
 
 
 def test_feasible_baseline() -> None:

@@ -295,17 +295,26 @@ CASES = [
         edits={"patients.0.level": DELETE},
     ),
     Case(
-        "locked-items-not-supported",
-        "locked",
-        None,
-        ("not supported", "remove the section"),
+        "lock-session-not-a-mapping",
+        "locked[0]",
+        "session",
+        ("valid dictionary",),
         edits={"locked": [{"session": "process-mon-morning"}]},
     ),
     Case(
-        "previous-roster-not-supported",
-        "previous_roster",
+        "lock-names-unknown-group-type",
+        "locked[0]",
+        "session.type",
+        ("unknown group type 'nope'", "expected one of process"),
+        edits={
+            "locked": [{"patient": "P001", "session": {"day": "mon", "block": "morning", "type": "nope"}}]
+        },
+    ),
+    Case(
+        "previous-roster-missing",
         None,
-        ("not supported",),
+        "previous_roster",
+        ("no roster file at",),
         edits={"previous_roster": "last-week.json"},
     ),
     Case(

@@ -23,6 +23,7 @@ from .models import (
     AppointmentKind,
     GroupType,
     Level,
+    Lock,
     Objective,
     Patient,
     Program,
@@ -63,9 +64,45 @@ def load_scenario(path: str | Path) -> Scenario:
     document = read_document(path)
     scenario, origins = _build(document, path)
     problems = [p for p in validate_scenario(scenario, origins.locate) if p.severity == "error"]
+    if scenario.previous_roster is not None:
+        try:
+            previous = resolve_inside(path.parent, scenario.previous_roster)
+            if not previous.is_file():
+                problems.append(Problem(str(path), None, "previous_roster", f"no roster file at {previous}"))
+        except ValueError as exc:
+            problems.append(Problem(str(path), None, "previous_roster", str(exc)))
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def scenario_files(path: str | Path) -> list[Path]:
+    """The files a scenario is made of: itself, its tables and its previous roster.
+
+    Commands that write output use this to refuse to overwrite anything the user gave.
+    Unreadable or unsafe references are skipped here; loading reports them.
+    """
+    path = Path(path)
+    files = [path]
+    try:
+        document = read_document(path)
+    except ScenarioError:
+        return files
+    for key in (*TABLES, "previous_roster"):
+        reference = document.get(key)
+        if isinstance(reference, str):
+            try:
+                files.append(resolve_inside(path.parent, reference.partition("#")[0]))
+            except ValueError:
+                continue
+    return files
+
+
+def previous_roster_path(scenario: Scenario, scenario_path: str | Path) -> Path | None:
+    """Where the scenario's ``previous_roster`` is, resolved inside the scenario's folder."""
+    if scenario.previous_roster is None:
+        return None
+    return resolve_inside(Path(scenario_path).parent, scenario.previous_roster)
 
 
 def scenario_warnings(scenario: Scenario, path: str | Path = "<scenario>") -> list[Problem]:
@@ -107,9 +144,14 @@ def _build(document: dict[str, Any], path: Path) -> tuple[Scenario, Origins]:
     previous = document.get("previous_roster")
     if previous is not None and not isinstance(previous, str):
         problems.append(Problem(file, None, "previous_roster", "expected a path to a roster.json file"))
-    locked = document.get("locked") or []
-    if not isinstance(locked, list) or not all(isinstance(lock, dict) for lock in locked):
-        problems.append(Problem(file, None, "locked", "expected a list of locks, each a mapping"))
+    raw_locks = document.get("locked") or []
+    locked = []
+    if not isinstance(raw_locks, list):
+        problems.append(Problem(file, None, "locked", "expected a list of locks"))
+    else:
+        for index, raw in enumerate(raw_locks):
+            origins.items[("locked", index)] = (file, f"locked[{index}]")
+            locked.append(_validate(Lock, raw, file, f"locked[{index}]", problems))
     if problems:
         raise ScenarioError(problems)
     scenario = Scenario(

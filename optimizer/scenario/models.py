@@ -243,6 +243,95 @@ class Patient(Strict):
         return {kind: n for kind, n in counts.items() if n > 0}
 
 
+class LockedSession(Strict):
+    """A group session as a manager names it; leader, room and track are optional."""
+
+    day: Day
+    block: Ident
+    type: Ident
+    leader: Ident | None = None
+    room: Ident | None = None
+    track: Ident | None = None
+
+
+class LockedAppointment(Strict):
+    """An appointment at a fixed time; the clinician is optional."""
+
+    kind: Ident
+    day: Day
+    start: Clock
+    therapist: Ident | None = None
+
+
+LOCK_SHAPES = {
+    ("session",): "session",
+    ("patient", "session"): "patient-session",
+    ("appointment", "patient"): "appointment",
+    ("forbid_session", "patient"): "forbid-session",
+    ("forbid_therapist", "patient"): "forbid-therapist",
+    ("absent", "therapist"): "absent",
+}
+
+
+class Lock(Strict):
+    """Something fixed by hand (H10). Exactly one of these shapes:
+
+    - ``session``: this session runs (with this leader, in this room, if given);
+    - ``patient`` + ``session``: the patient attends it;
+    - ``patient`` + ``appointment``: the patient has this appointment;
+    - ``patient`` + ``forbid_session``: the patient does not attend such a session;
+    - ``patient`` + ``forbid_therapist``: the patient is never with this clinician;
+    - ``therapist`` + ``absent``: the clinician is away on these days.
+    """
+
+    patient: Ident | None = None
+    therapist: Ident | None = None
+    session: LockedSession | None = None
+    appointment: LockedAppointment | None = None
+    forbid_session: LockedSession | None = None
+    forbid_therapist: Ident | None = None
+    absent: list[Day] | None = None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Lock:
+        given = tuple(sorted(name for name in type(self).model_fields if getattr(self, name) is not None))
+        if given not in LOCK_SHAPES:
+            shapes = "; ".join(" + ".join(shape) for shape in LOCK_SHAPES)
+            raise ValueError(
+                f"a lock has one of these shapes: {shapes}; got {' + '.join(given) or 'nothing'}"
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        """Which shape this lock has (see the class docstring)."""
+        given = tuple(sorted(name for name in type(self).model_fields if getattr(self, name) is not None))
+        return LOCK_SHAPES[given]
+
+    def describe(self) -> str:
+        """The lock in a manager's words."""
+
+        def session(s: LockedSession) -> str:
+            extra = "".join(
+                f" {k} {v}" for k, v in (("led by", s.leader), ("in room", s.room), ("for", s.track)) if v
+            )
+            return f"{s.day} {s.block} {s.type}{extra}"
+
+        if self.session is not None and self.patient is None:
+            return f"session {session(self.session)} runs"
+        if self.session is not None:
+            return f"{self.patient} attends {session(self.session)}"
+        if self.appointment is not None:
+            a = self.appointment
+            with_whom = f" with {a.therapist}" if a.therapist else ""
+            return f"{self.patient} has {a.kind} on {a.day} at {a.start}{with_whom}"
+        if self.forbid_session is not None:
+            return f"{self.patient} does not attend {session(self.forbid_session)}"
+        if self.forbid_therapist is not None:
+            return f"{self.patient} is never with {self.forbid_therapist}"
+        return f"{self.therapist} is away on {', '.join(self.absent or [])}"
+
+
 NonNegativeWeight = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
@@ -269,7 +358,7 @@ class Scenario(Strict):
     patients: list[Patient]
     objective: Objective = Field(default_factory=Objective)
     previous_roster: str | None = None
-    locked: list[dict[str, object]] = Field(default_factory=list)
+    locked: list[Lock] = Field(default_factory=list)
 
     def level_of(self, patient: Patient) -> Level:
         """The patient's level with the patient's own overrides applied (H4, H5)."""

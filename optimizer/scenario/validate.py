@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from .errors import Problem, one_of
-from .models import Scenario
+from .models import Scenario, clock_minutes
 
 Locate = Callable[[str, int], tuple[str, str]]
 
@@ -29,7 +29,7 @@ def validate_scenario(scenario: Scenario, locate: Locate) -> list[Problem]:
     checker.rooms()
     checker.therapists()
     checker.patients()
-    checker.unsupported()
+    checker.locks()
     return checker.problems
 
 
@@ -229,14 +229,105 @@ class _Checker:
         if low_d > high_d:
             self.add("patients", index, "min_days", f"min_days {low_d} exceeds max_days {high_d}")
 
-    def unsupported(self) -> None:
-        if self.sc.locked:
+    def locks(self) -> None:
+        """Every id, day, block and time a lock names must exist (H10 locks what exists)."""
+        patients = {p.id for p in self.sc.patients}
+        therapists = {t.id for t in self.sc.therapists}
+        rooms = {r.id for r in self.sc.rooms}
+        types = {g.id for g in self.sc.group_types}
+        for index, lock in enumerate(self.sc.locked):
+            if lock.patient is not None and lock.patient not in patients:
+                self.add(
+                    "locked",
+                    index,
+                    "patient",
+                    f"unknown patient {lock.patient!r}; {one_of(sorted(patients))}",
+                )
+            for field, who in (("therapist", lock.therapist), ("forbid_therapist", lock.forbid_therapist)):
+                if who is not None and who not in therapists:
+                    self.add(
+                        "locked", index, field, f"unknown therapist {who!r}; {one_of(sorted(therapists))}"
+                    )
+            for field, session in (("session", lock.session), ("forbid_session", lock.forbid_session)):
+                if session is None:
+                    continue
+                self._day(index, f"{field}.day", session.day)
+                if session.block not in self.sc.program.blocks:
+                    self.add(
+                        "locked",
+                        index,
+                        f"{field}.block",
+                        f"unknown block {session.block!r}; {one_of(self.blocks)}",
+                    )
+                if session.type not in types:
+                    self.add(
+                        "locked",
+                        index,
+                        f"{field}.type",
+                        f"unknown group type {session.type!r}; {one_of(sorted(types))}",
+                    )
+                if session.leader is not None and session.leader not in therapists:
+                    self.add(
+                        "locked",
+                        index,
+                        f"{field}.leader",
+                        f"unknown therapist {session.leader!r}; {one_of(sorted(therapists))}",
+                    )
+                if session.room is not None and session.room not in rooms:
+                    self.add(
+                        "locked",
+                        index,
+                        f"{field}.room",
+                        f"unknown room {session.room!r}; {one_of(sorted(rooms))}",
+                    )
+                if session.track is not None and session.track not in self.tracks:
+                    self.add(
+                        "locked",
+                        index,
+                        f"{field}.track",
+                        f"unknown track {session.track!r}; {one_of(self.tracks)}",
+                    )
+            if lock.appointment is not None:
+                self._appointment_lock(index)
+            for day in lock.absent or []:
+                self._day(index, "absent", day)
+
+    def _day(self, index: int, field: str, day: str) -> None:
+        if day not in self.days:
+            self.add("locked", index, field, f"{day!r} is not a program day; {one_of(self.days)}")
+
+    def _appointment_lock(self, index: int) -> None:
+        appointment = self.sc.locked[index].appointment
+        assert appointment is not None
+        self._day(index, "appointment.day", appointment.day)
+        if appointment.therapist is not None and appointment.therapist not in {
+            t.id for t in self.sc.therapists
+        }:
+            self.add("locked", index, "appointment.therapist", f"unknown therapist {appointment.therapist!r}")
+        kind = self.sc.appointments.get(appointment.kind)
+        if kind is None:
             self.add(
-                "locked", None, None, "locked items are not supported by this version; remove the section"
+                "locked",
+                index,
+                "appointment.kind",
+                f"unknown appointment kind; {one_of(self.sc.appointments)}",
             )
-        if self.sc.previous_roster is not None:
+            return
+        start = clock_minutes(appointment.start)
+        on_grid = [
+            name
+            for name, b in self.sc.program.blocks.items()
+            if b.start_min <= start
+            and start + kind.duration_min <= b.end_min
+            and (start - b.start_min) % kind.duration_min == 0
+        ]
+        if not on_grid:
             self.add(
-                "previous_roster", None, None, "previous_roster is not supported by this version; remove it"
+                "locked",
+                index,
+                "appointment.start",
+                f"{appointment.start} is not on the {kind.duration_min}-min grid of any block "
+                f"(appointments start at a block's start plus whole multiples of their length)",
             )
 
     def _known_tracks(self, section: str, index: int, field: str, tracks: Iterable[str]) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
+
 from ..files import write_atomic
 from ..roster import Roster
 from ..scenario import Scenario
@@ -80,7 +82,7 @@ def write_views(
             ("therapists.csv", therapists_table(scenario, roster)),
             ("shortfalls.csv", shortfalls_table(scenario, roster)),
         ):
-            written.append(write_atomic(out / name, table.to_csv(index=False)))
+            written.append(write_atomic(out / name, _inert(table).to_csv(index=False)))
     if "xlsx" in formats:
         written.append(write_atomic(out / "roster.xlsx", workbook_bytes(scenario, roster)))
     if "html" in formats:
@@ -91,6 +93,25 @@ def write_views(
             written.append(write_atomic(out / name, data))
         _remove_stale_calendars(out / CALENDAR_FOLDER, {out / name for name in files})
     return written
+
+
+def _inert(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells a spreadsheet would run as a formula (=, +, -, @ first) get a leading quote.
+
+    Names and reasons come from the scenario, which is untrusted input; opening a CSV in
+    Excel must not execute anything (CSV injection).
+    """
+
+    def guard(value: object) -> object:
+        return (
+            f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        )
+
+    return table.apply(
+        lambda column: (
+            column.map(guard) if pd.api.types.is_string_dtype(column) or column.dtype == object else column
+        )
+    )
 
 
 def _remove_stale_calendars(folder: Path, keep: set[Path]) -> None:

@@ -1,0 +1,158 @@
+"""Week to week: stability against last week (S6) and locked assignments (H10)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from optimizer.check import check_roster
+from optimizer.scenario import ScenarioError, scenario_from_dict
+from optimizer.solve import SolveOptions
+from optimizer.workflow import explain_week, explanation_lines, solve_verified
+from tests.factories import make_patient, make_therapist, tiny_document
+
+
+def week(**sections: Any) -> dict[str, Any]:
+    """Three days, two leaders, eight patients who could come any evening; individual sessions too."""
+    document = tiny_document(**sections)
+    document.pop("objective")  # the default weights, stability included
+    document["program"]["days"] = ["mon", "tue", "wed"]
+    if "therapists" not in sections:
+        document["therapists"] = [
+            make_therapist("T1", ["SUD"], days=("mon", "tue", "wed")),
+            make_therapist("T2", ["SUD"], days=("mon", "tue", "wed")),
+        ]
+    if "patients" not in sections:
+        document["patients"] = [
+            make_patient(
+                f"P{i}", days=("mon", "tue", "wed"), min_hours=6, individual_per_week=1 if i < 3 else 0
+            )
+            for i in range(1, 9)
+        ]
+    if "rooms" not in sections:
+        document["rooms"] = [{"id": "A", "capacity": 8}, {"id": "B", "capacity": 8}]
+    return document
+
+
+def solve(document: dict[str, Any], previous=None, time_limit: float = 20):
+    scenario = scenario_from_dict(document)
+    outcome = solve_verified(scenario, SolveOptions(time_limit=time_limit, workers=2), previous=previous)
+    assert outcome.roster is not None
+    return scenario, outcome
+
+
+def test_unchanged_week_with_its_own_roster_as_previous_gives_the_same_assignments() -> None:
+    """Re-solving a week against its own roster changes nothing: same sessions, stability 0."""
+    _, first = solve(week())
+    _, again = solve(week(), previous=first.roster)
+    assert again.roster.sessions == first.roster.sessions
+    assert again.report.terms["stability"] == 0
+
+
+def test_stability_counts_what_changed() -> None:
+    """Patients who can no longer come on Wednesday lose last week's Wednesday: each is a counted change."""
+    _, first = solve(week())
+    fewer = week()
+    for p in fewer["patients"][:4]:
+        p["availability"] = {"mon": ["evening"], "tue": ["evening"]}
+    fewer_scenario = scenario_from_dict(fewer)
+    _, moved = solve(fewer, previous=first.roster)
+    report = check_roster(fewer_scenario, moved.roster, previous=first.roster)
+    lost = sum(
+        1
+        for s in first.roster.groups()
+        if s.day == "wed"
+        for p in s.patients
+        if p in {"P1", "P2", "P3", "P4"}
+    )
+    assert report.terms["stability"] >= lost > 0
+    assert report.terms["stability"] == moved.report.terms["stability"]
+
+
+def test_locks_are_held() -> None:
+    """Each kind of lock appears in the roster exactly as locked."""
+    document = week(
+        locked=[
+            {"session": {"day": "tue", "block": "evening", "type": "process", "leader": "T2", "room": "B"}},
+            {
+                "patient": "P3",
+                "session": {"day": "mon", "block": "evening", "type": "process", "leader": "T1"},
+            },
+            {
+                "patient": "P1",
+                "appointment": {"kind": "individual", "day": "wed", "start": "18:00", "therapist": "T2"},
+            },
+            {"patient": "P4", "forbid_session": {"day": "tue", "block": "evening", "type": "process"}},
+            {"patient": "P5", "forbid_therapist": "T1"},
+            {"therapist": "T1", "absent": ["wed"]},
+        ]
+    )
+    scenario, outcome = solve(document)
+    roster = outcome.roster
+    assert check_roster(scenario, roster).ok
+    groups = roster.groups()
+    assert any((s.day, s.therapists[0], s.room) == ("tue", "T2", "B") for s in groups)
+    assert any(s.day == "mon" and s.therapists[0] == "T1" and "P3" in s.patients for s in groups)
+    assert any(
+        s.kind == "individual"
+        and (s.day, s.start, s.therapists) == ("wed", "18:00", ("T2",))
+        and s.patients == ("P1",)
+        for s in roster.sessions
+    )
+    assert not any(s.day == "tue" and "P4" in s.patients for s in groups)
+    assert not any("P5" in s.patients and "T1" in s.therapists for s in roster.sessions)
+    assert not any("T1" in s.therapists and s.day == "wed" for s in roster.sessions)
+
+
+def test_checker_reports_a_broken_lock() -> None:
+    """A roster that ignores a lock is rejected with rule H10, naming the lock."""
+    _, outcome = solve(week())
+    locked = week(
+        locked=[{"patient": "P1", "forbid_session": {"day": "mon", "block": "evening", "type": "process"}}]
+    )
+    mondays = [s for s in outcome.roster.groups() if s.day == "mon" and "P1" in s.patients]
+    report = check_roster(scenario_from_dict(locked), outcome.roster)
+    assert bool(mondays) == ("H10" in report.by_rule())
+    if mondays:
+        assert "P1 does not attend mon evening process" in str(report.violations)
+
+
+def test_conflicting_locks_are_named() -> None:
+    """P1 locked into T1's Monday group while T1 is locked away on Monday: both locks are named."""
+    document = week(
+        locked=[
+            {
+                "patient": "P1",
+                "session": {"day": "mon", "block": "evening", "type": "process", "leader": "T1"},
+            },
+            {"therapist": "T1", "absent": ["mon"]},
+        ]
+    )
+    scenario = scenario_from_dict(document)
+    findings, conflict, verdict = explain_week(scenario, time_limit=20)
+    assert verdict == "infeasible"
+    text = "\n".join(explanation_lines(scenario, findings, conflict))
+    assert "P1 attends mon evening process led by T1" in text
+    outcome = solve_verified(scenario, SolveOptions(time_limit=10, workers=2))
+    assert outcome.roster is None  # locks are never relaxed: no best-effort roster breaks one
+
+
+@pytest.mark.parametrize(
+    ("lock", "field"),
+    [
+        ({"patient": "P99", "forbid_therapist": "T1"}, "patient"),
+        ({"therapist": "T1", "absent": ["sun"]}, "absent"),
+        (
+            {"patient": "P1", "appointment": {"kind": "individual", "day": "mon", "start": "17:30"}},
+            "appointment.start",
+        ),
+        ({"patient": "P1"}, None),
+    ],
+)
+def test_bad_locks_are_input_errors(lock: dict[str, Any], field: str | None) -> None:
+    """A lock naming unknown people, days or off-grid times is a located input error."""
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_dict(week(locked=[copy.deepcopy(lock)]))
+    assert any(p.item == "locked[0]" and (field is None or p.field == field) for p in caught.value.problems)
