@@ -24,17 +24,25 @@ from rich.table import Table
 from rich.text import Text
 
 from . import __version__
+from .changes import changes_table, roster_changes
 from .check import check_roster
 from .files import write_atomic
 from .generate import GeneratorSettings, generate
+from .roll import Census, next_week, parse_leave
 from .roster import Roster, load_roster
-from .scenario import Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_warnings
-from .scenario.load import previous_roster_path, scenario_files
-from .scenario.write import write_scenario
+from .scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_warnings
+from .scenario.load import load_items, previous_roster_path, scenario_files
+from .scenario.write import scenario_document, write_scenario
 from .solve import Progress, SolveOptions
 from .views import FORMATS, SHARED_FORMATS, output_names, parse_formats, write_views
 from .views.summary import summary_rows
-from .workflow import ModelCheckerMismatchError, explain_week, explanation_lines, solve_verified
+from .workflow import (
+    ModelCheckerMismatchError,
+    explain_week,
+    explanation_lines,
+    place_patient,
+    solve_verified,
+)
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_SHORTFALLS, EXIT_NO_ROSTER, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 WEIGHT_NAMES = ("block_consistency", "continuity", "sessions", "load_balance", "preferences", "stability")
@@ -279,7 +287,13 @@ def solve(
         err.print(f"No roster: {status}. Nothing was written.")
         sys.exit(EXIT_NO_ROSTER)
     written = write_views(
-        sc, outcome.roster, out_dir, chosen, patient_calendars=patient_calendars, aliases=alias_file
+        sc,
+        outcome.roster,
+        out_dir,
+        chosen,
+        patient_calendars=patient_calendars,
+        aliases=alias_file,
+        previous=last_week,
     )
     if outcome.best_effort:
         out.print(f"Best-effort roster with {len(outcome.roster.shortfalls)} declared shortfall(s):")
@@ -549,3 +563,153 @@ def bench(
     except (SuiteError, ValueError) as exc:
         raise click.UsageError(str(exc)) from exc
     out.print(f"wrote {', '.join(str(p) for p in written)}")
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--admit",
+    "admit",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="New patients: a CSV/XLSX table or YAML/JSON list in the patients format.",
+)
+@click.option("--discharge", default="", help="Comma-separated ids of patients who leave.")
+@click.option(
+    "--leave",
+    "leave",
+    multiple=True,
+    metavar="THERAPIST:DAYS",
+    help="A clinician away next week, e.g. --leave T04:wed,thu (repeatable).",
+)
+@click.option("--tables", type=click.Choice(["inline", "csv", "xlsx"]), default="inline", show_default=True)
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@reports_input_errors
+def roll(scenario: Path, roster: Path, admit: Path | None, discharge: str, leave: tuple[str, ...],
+         tables: str, output: Path) -> None:  # fmt: skip
+    """Write next week's scenario: a week later, census updated, this week's roster as previous."""
+    sc = _load(scenario)
+    this_week = load_roster(roster)
+    report = check_roster(sc, this_week)
+    if not report.ok:
+        for violation in report.violations:
+            err.print(Text(str(violation)))
+        err.print("This week's roster breaks the rules above; roll forward from a checked roster.")
+        sys.exit(EXIT_VIOLATIONS)
+    try:
+        away = tuple(parse_leave(item) for item in leave)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--leave") from None
+    census = Census(
+        admit=tuple(load_items(admit)) if admit else (),
+        discharge=tuple(p.strip() for p in discharge.split(",") if p.strip()),
+        leave=away,
+    )
+    kept = output.parent / f"{output.stem}.previous-roster.json"
+    _check_outputs_are_not_inputs([output, kept], [*scenario_files(scenario), roster])
+    following = next_week(sc, census, kept.name)
+    scenario_from_dict(scenario_document(following))  # validate before writing anything
+    written = [write_atomic(kept, this_week.to_json()), *write_scenario(following, output, tables)]  # type: ignore[arg-type]
+    out.print(
+        f"Week of {following.program.week_of}: {len(following.patients)} patients "
+        f"(-{len(census.discharge)} discharged, +{len(census.admit)} admitted)"
+        + "".join(f"; {t} away {', '.join(days)}" for t, days in away)
+        + f". Wrote {', '.join(str(p) for p in written)}"
+    )
+
+
+@main.command()
+@click.argument("before", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("after", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--scenario",
+    "scenario",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The scenario of AFTER, to say why things moved.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the changes as CSV.",
+)
+@reports_input_errors
+def diff(before: Path, after: Path, scenario: Path | None, output: Path | None) -> None:
+    """Report who moved block, day, leader or cohort between two rosters, and why where known."""
+    sc = _load(scenario) if scenario else None
+    changes = roster_changes(load_roster(before), load_roster(after), sc)
+    table = Table(title=f"{len(changes)} change(s)")
+    for column in ("patient", "what", "before", "after", "reason"):
+        table.add_column(column)
+    for c in changes:
+        table.add_row(c.patient, c.what, c.before, c.after, c.reason)
+    out.print(table if changes else "No changes.")
+    if output is not None:
+        write_atomic(output, changes_table(changes).to_csv(index=False))
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--patient",
+    "patient_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The new patient (YAML/JSON mapping in the patients format, or a one-row table).",
+)
+@click.option("--top", type=click.IntRange(1, 20), default=5, show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.5),
+    default=20.0,
+    show_default=True,
+    help="Seconds per placement searched.",
+)
+@click.option("--workers", type=click.IntRange(min=0, max=64), default=0, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write each placement's roster to OUTPUT/placement-N/roster.json.",
+)
+@reports_input_errors
+def place(scenario: Path, roster: Path, patient_file: Path, top: int, time_limit: float, workers: int,
+          out_dir: Path | None) -> None:  # fmt: skip
+    """Fit a new patient into a published roster: the best few placements, least disturbing first."""
+    sc = _load(scenario)
+    current = load_roster(roster)
+    newcomers = load_items(patient_file)
+    if len(newcomers) != 1:
+        raise ScenarioError([Problem(str(patient_file), None, None, "expected exactly one patient")])
+    options = SolveOptions(time_limit=time_limit, workers=workers)
+    try:
+        found, findings = place_patient(sc, current, newcomers[0], top, options)
+    except ModelCheckerMismatchError as exc:
+        err.print(Text(f"INTERNAL ERROR: {exc}"), style="bold red")
+        sys.exit(EXIT_INTERNAL)
+    if not found:
+        out.print(f"No placement for {newcomers[0].id} meets every rule.")
+        for finding in findings:
+            out.print(Text(f"- {finding.message}"))
+        sys.exit(EXIT_NO_ROSTER)
+    for n, option in enumerate(found, start=1):
+        sessions = ", ".join(
+            f"{s.day} {s.start} {s.type}" + (f" ({s.therapists[0]})" if s.therapists else "")
+            for s in option.sessions
+        )
+        out.print(
+            f"[bold]{n}.[/bold] moves {len(option.moves)} assignment(s) of others; objective "
+            f"{option.objective:g}; {newcomers[0].id}: {sessions}"
+        )
+        for move in option.moves:
+            out.print(
+                Text(
+                    f"     {move.patient} {move.what}: {move.before} -> {move.after}"
+                    + (f" ({move.reason})" if move.reason else "")
+                )
+            )
+        if out_dir is not None:
+            write_atomic(out_dir / f"placement-{n}" / "roster.json", option.roster.to_json())

@@ -462,12 +462,12 @@ class RosterModel:
             result[th].extend(self.minutes(items))
         return result
 
-    def hint_roster(self, roster: Roster) -> None:
-        """Hint the solver with a roster (last week's, usually): each known variable gets its value.
+    def roster_values(self, roster: Roster) -> set[Var]:
+        """The variables a roster sets to 1 (last week's, usually), as far as this week has them.
 
         Sessions are matched by day, block, type, track and leader; seats, rooms and
-        appointments likewise. What last week had and this week cannot (a patient gone,
-        a block closed) simply gets no hint.
+        appointments likewise. What the roster had and this week cannot (a patient gone,
+        a block closed) has no variable and is left out.
         """
         inst, sc = self.inst, self.sc
         days = {d: i for i, d in enumerate(inst.days)}
@@ -492,16 +492,14 @@ class RosterModel:
                     on.add(self.open[index])
                     room = next((i for i, r in enumerate(sc.rooms) if r.id == s.room), None)
                     on.update(
-                        var
-                        for cls, var in self.room_by_session[index]
+                        var for cls, var in self.room_by_session[index]
                         if room is not None and room in inst.room_classes[cls][2]
-                    )
+                    )  # fmt: skip
                 for p in patients:
                     on.update(
-                        v
-                        for v in (self.attend.get((p, d, block, g)), self.seat.get((p, d, block, g, lead)))
+                        v for v in (self.attend.get((p, d, block, g)), self.seat.get((p, d, block, g, lead)))
                         if v is not None
-                    )
+                    )  # fmt: skip
             elif not s.is_group and s.kind in kinds and patients and therapists:
                 k, p, th = kinds[s.kind], patients[0], therapists[0]
                 slot = next((x for x in inst.slots(k, d, block) if x.start == start), None)
@@ -512,12 +510,43 @@ class RosterModel:
                     on.add(self.pooled[(p, k, slot)])
                     if (th, k, slot) in self.give:
                         on.add(self.give[(th, k, slot)])
+        return on
+
+    def decisions(self) -> list[dict]:
+        """The groups of 0/1 decision variables a roster fixes (for hints and freezing)."""
+        return [
+            self.open,
+            self.attend,
+            self.seat,
+            self.appt,
+            self.pooled,
+            self.give,
+            {key: v for key, v in self.room.items() if v is not self.open[key[0]]},
+        ]
+
+    def hint_roster(self, roster: Roster) -> None:
+        """Hint the solver with a roster: each decision it knows gets the roster's value."""
+        on = self.roster_values(roster)
         self.model.clear_hints()
-        for group in (self.open, self.attend, self.seat, self.appt, self.pooled, self.give):
+        for group in self.decisions():
             for var in group.values():
                 self.model.add_hint(var, var in on)
-        for var in {v for (_s, _c), v in self.room.items()} - set(self.open.values()):
-            self.model.add_hint(var, var in on)
+
+    def freeze_others(self, roster: Roster, patient: int) -> None:
+        """Keep everyone but ``patient`` exactly where ``roster`` has them.
+
+        Their seats and appointments are fixed; sessions, rooms and appointment givers
+        the roster uses stay, and new ones may be added (for the newcomer).
+        """
+        on = self.roster_values(roster)
+        for group in (self.attend, self.seat, self.appt, self.pooled):
+            for key, var in group.items():
+                if key[0] != patient:
+                    self.model.add(var == int(var in on))
+        for group in (self.open, self.give, self.decisions()[-1]):
+            for var in group.values():
+                if var in on:
+                    self.model.add(var == 1)
 
     # -- extraction ---------------------------------------------------------------------
 

@@ -406,3 +406,66 @@ def _shrink(parts: list[T], infeasible: Callable[[list[T]], bool]) -> list[T]:
                 break
             chunks = min(len(parts), 2 * chunks)
     return parts
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One way to fit a new patient into a published roster."""
+
+    roster: Roster
+    changes: int  # the stability term (S6): moves of everyone already rostered
+    objective: float
+    status: str
+
+
+def placements(
+    scenario: Scenario, current: Roster, patient: str, top: int, options: SolveOptions | None = None
+) -> list[Placement]:
+    """Up to ``top`` different placements of ``patient`` (already in ``scenario``), least disturbing first.
+
+    First with everyone else frozen where ``current`` has them: these placements move
+    nobody and are quick to find. If there are fewer than ``top``, then with everyone
+    free, ``current`` as the previous week for S6 and S6's weight raised so far that
+    fewer moves always win; the rest of the objective breaks ties. After each answer
+    a no-good cut (the newcomer's seats and appointment times may not all repeat)
+    asks for a different one.
+    """
+    options = options or SolveOptions()
+    weights = {**options.weights, "stability": 1000}
+    p = next(i for i, x in enumerate(scenario.patients) if x.id == patient)
+    found: list[Placement] = []
+    seen: list[set[tuple[str, object]]] = []
+    for frozen in (True, False):
+        built = RosterModel(Instance(scenario, current), weights)
+        built.hint_roster(current)
+        if frozen:
+            built.freeze_others(current, p)
+        own = {("attend", k): v for k, v in built.attend.items() if k[0] == p}
+        own |= {("appt", k): v for k, v in built.appt.items() if k[0] == p}
+        own |= {("pooled", k): v for k, v in built.pooled.items() if k[0] == p}
+        for keys in seen:
+            built.model.add(sum(own[k] for k in keys if k in own) <= len(keys) - 1)
+        while len(found) < top:
+            status, solver, interrupted = _run(built.model, options, _Watcher(None), None)
+            if status not in ("OPTIMAL", "FEASIBLE"):
+                break
+            sessions = sorted(built.extract(solver.value), key=Session.sort_key)
+            objective = float(solver.value(built.objective))
+            roster = Roster(
+                scenario=scenario.program.name,
+                week_of=scenario.program.week_of.isoformat(),
+                solver=SolverInfo(
+                    status=status,
+                    objective=objective,
+                    best_bound=solver.best_objective_bound,
+                    wall_time_s=round(solver.wall_time, 3),
+                ),
+                sessions=tuple(sessions),
+            )
+            found.append(Placement(roster, int(solver.value(built.terms["stability"])), objective, status))
+            chosen = {key for key, var in own.items() if solver.value(var)}
+            seen.append(chosen)
+            if interrupted or not chosen:
+                return found
+            built.model.add(sum(own[k] for k in chosen) <= len(chosen) - 1)
+    return found

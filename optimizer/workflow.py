@@ -14,11 +14,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .changes import Change, roster_changes
 from .check import CheckReport, check_roster
 from .explain import Finding, conflict_sentences, prechecks, shortfall_entries
-from .roster import Roster
-from .scenario import Scenario
-from .solve import Need, Progress, SolveOptions, SolveResult, find_conflict, solve
+from .roster import Roster, Session
+from .scenario import Patient, Problem, Scenario, ScenarioError, scenario_from_dict
+from .scenario.write import scenario_document
+from .solve import Need, Progress, SolveOptions, SolveResult, find_conflict, placements, solve
 
 
 class ModelCheckerMismatchError(RuntimeError):
@@ -143,3 +145,35 @@ def _verified(
         )
     roster = replace(roster, solver=replace(roster.solver, objective=float(report.objective)))
     return Outcome(result, roster, report, findings, conflict, explanation)
+
+
+@dataclass(frozen=True)
+class PlacementOption:
+    """A checked placement of a new patient: their sessions, the moves of others, its cost."""
+
+    roster: Roster
+    sessions: list[Session]
+    moves: list[Change]
+    objective: float
+
+
+def place_patient(
+    scenario: Scenario, current: Roster, patient: Patient, top: int, options: SolveOptions
+) -> tuple[list[PlacementOption], list[Finding]]:
+    """The best few checked placements of ``patient`` into ``current`` (or why there are none)."""
+    if patient.id in {p.id for p in scenario.patients}:
+        raise ScenarioError([Problem("--patient", patient.id, "id", "already a patient this week")])
+    week = scenario.model_copy(update={"patients": [*scenario.patients, patient]})
+    week = scenario_from_dict(scenario_document(week))  # validated like any scenario
+    found = []
+    for option in placements(week, current, patient.id, top, options):
+        report = check_roster(week, option.roster, options.weights, current)
+        if not report.ok:
+            lines = "\n".join(f"  {v}" for v in report.violations[:50])
+            raise ModelCheckerMismatchError(f"a placement breaks {len(report.violations)} rule(s):\n{lines}")
+        moves = [c for c in roster_changes(current, option.roster, week) if c.patient != patient.id]
+        mine = [s for s in option.roster.sessions if patient.id in s.patients]
+        found.append(PlacementOption(option.roster, mine, moves, float(report.objective)))
+    found.sort(key=lambda o: (len(o.moves), o.objective))
+    findings = [] if found else [f for f in prechecks(week) if patient.id in f.patients] or prechecks(week)
+    return found, findings

@@ -27,7 +27,12 @@ def week(**sections: Any) -> dict[str, Any]:
     if "patients" not in sections:
         document["patients"] = [
             make_patient(
-                f"P{i}", days=("mon", "tue", "wed"), min_hours=6, individual_per_week=1 if i < 3 else 0
+                f"P{i}",
+                days=("mon", "tue", "wed"),
+                min_hours=6,
+                max_hours=9,
+                max_days=3,
+                individual_per_week=1 if i < 3 else 0,
             )
             for i in range(1, 9)
         ]
@@ -39,7 +44,7 @@ def week(**sections: Any) -> dict[str, Any]:
 def solve(document: dict[str, Any], previous=None, time_limit: float = 20):
     scenario = scenario_from_dict(document)
     outcome = solve_verified(scenario, SolveOptions(time_limit=time_limit, workers=2), previous=previous)
-    assert outcome.roster is not None
+    assert outcome.roster is not None and not outcome.roster.shortfalls  # every rule met
     return scenario, outcome
 
 
@@ -55,7 +60,7 @@ def test_stability_counts_what_changed() -> None:
     """Patients who can no longer come on Wednesday lose last week's Wednesday: each is a counted change."""
     _, first = solve(week())
     fewer = week()
-    for p in fewer["patients"][:4]:
+    for p in fewer["patients"][2:6]:  # P3-P6 have no individual session to fit beside two groups
         p["availability"] = {"mon": ["evening"], "tue": ["evening"]}
     fewer_scenario = scenario_from_dict(fewer)
     _, moved = solve(fewer, previous=first.roster)
@@ -65,7 +70,7 @@ def test_stability_counts_what_changed() -> None:
         for s in first.roster.groups()
         if s.day == "wed"
         for p in s.patients
-        if p in {"P1", "P2", "P3", "P4"}
+        if p in {"P3", "P4", "P5", "P6"}
     )
     assert report.terms["stability"] >= lost > 0
     assert report.terms["stability"] == moved.report.terms["stability"]
@@ -82,12 +87,14 @@ def test_locks_are_held() -> None:
             },
             {
                 "patient": "P1",
-                "appointment": {"kind": "individual", "day": "wed", "start": "18:00", "therapist": "T2"},
+                "appointment": {"kind": "individual", "day": "mon", "start": "18:00", "therapist": "T2"},
             },
             {"patient": "P4", "forbid_session": {"day": "tue", "block": "evening", "type": "process"}},
             {"patient": "P5", "forbid_therapist": "T1"},
             {"therapist": "T1", "absent": ["wed"]},
-        ]
+        ],
+        # groups of up to 8, so that the locks leave room for everyone's two groups
+        group_types=[{"id": "process", "qualification": "SUD", "min_size": 2, "max_size": 8}],
     )
     scenario, outcome = solve(document)
     roster = outcome.roster
@@ -97,7 +104,7 @@ def test_locks_are_held() -> None:
     assert any(s.day == "mon" and s.therapists[0] == "T1" and "P3" in s.patients for s in groups)
     assert any(
         s.kind == "individual"
-        and (s.day, s.start, s.therapists) == ("wed", "18:00", ("T2",))
+        and (s.day, s.start, s.therapists) == ("mon", "18:00", ("T2",))
         and s.patients == ("P1",)
         for s in roster.sessions
     )

@@ -95,6 +95,14 @@ def _read_bounded(path: Path, limit: int) -> bytes:
 
 def read_document(path: Path) -> dict[str, Any]:
     """The top-level mapping of a YAML or JSON scenario (or roster) file."""
+    data = read_document_or_list(path)
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(str(path), None, None, "expected a mapping of sections at the top")])
+    return data
+
+
+def read_document_or_list(path: Path) -> Any:
+    """The top-level value of a YAML or JSON file, read safely and within the size limit."""
     try:
         raw = _read_bounded(path, MAX_DOCUMENT_BYTES)
         try:
@@ -119,8 +127,6 @@ def read_document(path: Path) -> dict[str, Any]:
             raise _DocumentError(f"invalid value ({exc})") from exc
     except _DocumentError as exc:
         raise ScenarioError([Problem(str(path), None, None, str(exc))]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(str(path), None, None, "expected a mapping of sections at the top")])
     return data
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .documents import TABLE_SUFFIXES, read_document, read_table, resolve_inside
+from .documents import TABLE_SUFFIXES, read_document, read_document_or_list, read_table, resolve_inside
 from .errors import Problem, ScenarioError, one_of
 from .models import (
     DAYS,
@@ -96,6 +96,38 @@ def scenario_files(path: str | Path) -> list[Path]:
             except ValueError:
                 continue
     return files
+
+
+def load_items(path: str | Path, section: str = "patients") -> list[Any]:
+    """Items of one table kept in their own file (CSV/XLSX rows, or a YAML/JSON list).
+
+    Used for admissions and for new patients to place; errors name the file and row.
+    """
+    path = Path(path)
+    model = TABLES[section]
+    problems: list[Problem] = []
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        rows = _table_rows(section, model, path.name, path, problems)
+        labelled = rows[1] if rows is not None else []
+        file = str(path)
+    else:
+        document: Any = read_document_or_list(path)
+        if isinstance(document, dict) and section in document:
+            document = document[section]
+        if isinstance(document, dict):
+            document = [document]
+        if not isinstance(document, list):
+            raise ScenarioError([Problem(str(path), None, None, f"expected a list of {section} or one item")])
+        labelled = [(f"{section}[{i}]", item) for i, item in enumerate(document)]
+        file = str(path)
+    items = []
+    for label, item in labelled:
+        if isinstance(item, dict) and isinstance(item.get("id"), str | int):
+            label = f"{label} (id {item['id']})"
+        items.append(_validate(model, item, file, label, problems))
+    if problems:
+        raise ScenarioError(problems)
+    return items
 
 
 def previous_roster_path(scenario: Scenario, scenario_path: str | Path) -> Path | None:

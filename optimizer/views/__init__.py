@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..changes import changes_table, roster_changes
 from ..files import write_atomic
 from ..roster import Roster
 from ..scenario import Scenario
-from .aliases import AliasMap, pseudonymize
+from .aliases import AliasMap, pseudonymize, pseudonymize_changes
 from .board import board_html
 from .calendars import CALENDAR_FOLDER, calendar_files
 from .tables import patients_table, sessions_table, shortfalls_table, therapists_table
@@ -26,7 +27,7 @@ FORMATS = ("json", "csv", "xlsx", "html", "ics")
 SHARED_FORMATS = ("csv", "xlsx", "html", "ics")  # views meant to be shared: these get pseudonymized
 FILES = {
     "json": ("roster.json",),
-    "csv": ("sessions.csv", "patients.csv", "therapists.csv", "shortfalls.csv"),
+    "csv": ("sessions.csv", "patients.csv", "therapists.csv", "shortfalls.csv", "changes.csv"),
     "xlsx": ("roster.xlsx",),
     "html": ("roster.html",),
     "ics": (),  # calendars/<who>-<id>.ics, one per person with sessions
@@ -57,12 +58,15 @@ def write_views(
     patient_calendars: bool = False,
     aliases: Path | None = None,
     stamp: dt.datetime | None = None,
+    previous: Roster | None = None,
 ) -> list[Path]:
     """Write the chosen views of ``roster`` into ``out_dir``, each file atomically.
 
     ``aliases``: pseudonymize the shared views with the alias map in this file (read if
     it exists, extended with new patients, written before any view that uses it).
     ``stamp``: the calendars' DTSTAMP (default: now).
+    ``previous``: last week's roster; the views then show the changes from it
+    (changes.csv, a Changes sheet, a section of the page).
     """
     out = Path(out_dir)
     written = []
@@ -71,8 +75,11 @@ def write_views(
     shared = [f for f in formats if f in SHARED_FORMATS]
     if not shared:
         return written
+    changes = roster_changes(previous, roster, scenario) if previous is not None else None
     if aliases is not None:
         alias_map = AliasMap.load(aliases)
+        if changes is not None:
+            changes = pseudonymize_changes(changes, scenario, alias_map)
         scenario, roster = pseudonymize(scenario, roster, alias_map)
         written.append(alias_map.save(aliases))
     if "csv" in formats:
@@ -81,12 +88,13 @@ def write_views(
             ("patients.csv", patients_table(scenario, roster)),
             ("therapists.csv", therapists_table(scenario, roster)),
             ("shortfalls.csv", shortfalls_table(scenario, roster)),
+            *([("changes.csv", changes_table(changes))] if changes is not None else []),
         ):
             written.append(write_atomic(out / name, _inert(table).to_csv(index=False)))
     if "xlsx" in formats:
-        written.append(write_atomic(out / "roster.xlsx", workbook_bytes(scenario, roster)))
+        written.append(write_atomic(out / "roster.xlsx", workbook_bytes(scenario, roster, changes)))
     if "html" in formats:
-        written.append(write_atomic(out / "roster.html", board_html(scenario, roster)))
+        written.append(write_atomic(out / "roster.html", board_html(scenario, roster, changes)))
     if "ics" in formats:
         files = calendar_files(scenario, roster, patients=patient_calendars, stamp=stamp)
         for name, data in files.items():

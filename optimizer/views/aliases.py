@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..changes import Change
 from ..files import write_atomic
 from ..roster import Roster, Session, Shortfall
 from ..scenario import Problem, Scenario, ScenarioError
@@ -152,4 +153,15 @@ def pseudonymize(scenario: Scenario, roster: Roster, aliases: AliasMap) -> tuple
     return shared, replace(roster, sessions=sessions, shortfalls=shortfalls)
 
 
-__all__ = ["ALIASES_FORMAT", "AliasMap", "pseudonymize"]
+def pseudonymize_changes(changes: list[Change], scenario: Scenario, aliases: AliasMap) -> list[Change]:
+    """The changes with patient ids (and names) replaced by aliases, also inside their text."""
+    aliases.extend([c.patient for c in changes])
+    text = {**{p.name: aliases.aliases.get(p.id, "") for p in scenario.patients if p.name}, **aliases.aliases}
+    rewrite = _replacer(text) or (lambda value: value)
+    return [
+        Change(aliases.aliases[c.patient], c.what, rewrite(c.before), rewrite(c.after), rewrite(c.reason))
+        for c in changes
+    ]
+
+
+__all__ = ["ALIASES_FORMAT", "AliasMap", "pseudonymize", "pseudonymize_changes"]

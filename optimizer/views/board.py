@@ -15,11 +15,12 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import jinja2
 import markupsafe
 
+from ..changes import Change, changes_table
 from ..roster import Roster, Session
 from ..scenario import Scenario
 from .tables import (
@@ -155,6 +156,7 @@ class Page:
     hours_scale: float
     load_bars: list[Bar]
     fill_bars: list[Bar]
+    changes: list[dict[str, str]] | None = None  # from last week, when a previous roster is given
 
 
 def _environment() -> jinja2.Environment:
@@ -438,8 +440,11 @@ class _Builder:
         )
 
 
-def board_html(scenario: Scenario, roster: Roster) -> str:
-    """The roster as one self-contained HTML page (no network access needed to view or print it)."""
+def board_html(scenario: Scenario, roster: Roster, changes: list[Change] | None = None) -> str:
+    """The roster as one self-contained HTML page (no network access needed to view or print it).
+
+    ``changes``: the changes from last week, shown in their own section when given.
+    """
     env = _environment()
     assert env.loader is not None
     css = env.loader.get_source(env, "board.css")[0]
@@ -448,7 +453,10 @@ def board_html(scenario: Scenario, roster: Roster) -> str:
     # slipped past escaping could not execute, and the page can fetch nothing.
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return env.get_template("board.html.j2").render(
-        page=_Builder(scenario, roster).page(),
+        page=replace(
+            _Builder(scenario, roster).page(),
+            changes=None if changes is None else changes_table(changes).to_dict("records"),
+        ),
         css=markupsafe.Markup(css),
         script=markupsafe.Markup(script),
         script_hash=f"sha256-{digest}",

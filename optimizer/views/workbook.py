@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..changes import Change
 from ..roster import Roster
 from ..scenario import Scenario
 from .tables import (
@@ -370,8 +371,25 @@ def _shortfalls_sheet(ws: Worksheet, scenario: Scenario, roster: Roster) -> None
         )
 
 
-def workbook_bytes(scenario: Scenario, roster: Roster) -> bytes:
-    """The roster as an .xlsx document (bytes, so the caller can write it atomically)."""
+def _changes_sheet(ws: Worksheet, changes: list[Change]) -> None:
+    columns = [
+        Column("Patient", 10),
+        Column("What", 12),
+        Column("Last week", 36),
+        Column("This week", 36),
+        Column("Why", 50),
+    ]
+    rows = [(c.patient, c.what, c.before or None, c.after or None, c.reason or None) for c in changes]
+    _table(ws, columns, rows)
+    if not rows:
+        _put(ws, 2, 1, "Nobody moved since last week.").font = Font(italic=True, color="555555")
+
+
+def workbook_bytes(scenario: Scenario, roster: Roster, changes: list[Change] | None = None) -> bytes:
+    """The roster as an .xlsx document (bytes, so the caller can write it atomically).
+
+    ``changes``: the changes from last week, on a Changes sheet when given.
+    """
     wb = Workbook()
     week = wb.active
     assert week is not None  # a new workbook always has one sheet
@@ -383,6 +401,8 @@ def workbook_bytes(scenario: Scenario, roster: Roster) -> bytes:
         fill(wb.create_sheet(title), scenario, roster)
     if roster.shortfalls:
         wb[SHEETS[-1]].sheet_properties.tabColor = "B42318"
+    if changes is not None:
+        _changes_sheet(wb.create_sheet("Changes"), changes)
     wb.properties.title = f"{scenario.program.name} — week of {scenario.program.week_of}"
     wb.properties.creator = "iop-roster"
     buffer = io.BytesIO()
