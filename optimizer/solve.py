@@ -156,7 +156,12 @@ def _run(
     """Solve in a worker thread so the caller's thread can take Ctrl-C; (status, solver, interrupted)."""
     solver = cp_model.CpSolver()
     for name, value in parameters(options).items():
-        setattr(solver.parameters, name, value)
+        if isinstance(value, list | tuple):  # repeated fields (e.g. subsolvers) are filled, not set
+            field = getattr(solver.parameters, name)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(solver.parameters, name, value)
     solver.best_bound_callback = watcher.on_bound
     outcome: dict[str, object] = {}
     done = threading.Event()
