@@ -333,3 +333,7 @@ def generate_command(
 
 
 generate_command.name = "generate"
+
+
+# The planning commands (whatif, capacity, batch) register themselves on ``main``.
+from . import cli_planning  # noqa: E402, F401
