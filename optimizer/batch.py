@@ -403,19 +403,28 @@ def local_backend(processes: int) -> Iterator[LocalProcessBackend]:
 
 
 class DaskBackend:
-    """Tasks as Dask futures on a ``distributed`` cluster; slots are the cluster's threads.
+    """Tasks as Dask futures on a ``distributed`` cluster.
 
-    A timed-out future is cancelled, but a Dask worker cannot stop a thread that is
-    already running: that task's CP-SAT time limit still ends it, and its late result
-    is ignored.
+    Slots: per worker, its threads, but no more than its cores hold tasks of
+    ``task_workers`` CP-SAT threads each (at least one). A timed-out future is
+    cancelled, but a Dask worker cannot stop a thread that is already running: that
+    task's CP-SAT time limit still ends it, and its late result is ignored.
     """
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, task_workers: int = 1) -> None:
         self.client = client
+        self.task_workers = task_workers
+        self._cores: dict[str, int] = {}
 
     def slots(self) -> int:
-        """Threads across the cluster's workers (one task per thread)."""
-        return int(sum(self.client.nthreads().values()))
+        """Tasks the cluster's workers can run at once without oversubscribing their cores."""
+        threads: dict[str, int] = self.client.nthreads()
+        if set(threads) - set(self._cores):  # new workers: ask them for their cores
+            self._cores = dict(self.client.run(usable_cores))
+        return sum(
+            min(n, max(1, self._cores.get(address, n * self.task_workers) // self.task_workers))
+            for address, n in threads.items()
+        )
 
     def submit(self, fn: TaskFunction, task: Task) -> object:
         """Ship the task (a document, not a model) to the cluster."""
@@ -496,8 +505,9 @@ def oversubscribed_workers(client: Any, task_workers: int) -> list[str]:
         if have is not None and threads * task_workers > have:
             fits = max(1, have // task_workers)
             warnings.append(
-                f"worker {address}: {threads} thread(s) × {task_workers} CP-SAT worker(s) per task "
-                f"on {have} core(s) oversubscribes it; start it with --nthreads {fits}"
+                f"worker {address}: {threads} thread(s) × {task_workers} CP-SAT worker(s) per task is more "
+                f"than its {have} core(s); at most {fits} task(s) at a time will be sent for it "
+                f"(start it with --nthreads {fits})"
             )
     return warnings
 

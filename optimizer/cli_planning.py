@@ -130,7 +130,7 @@ def _backend(
             if jobs is not None:
                 raise click.BadParameter("--jobs sizes the local pool; a Dask cluster has its own workers")
             with dask_client(scheduler, dask_local, task_workers) as client:
-                yield DaskBackend(client)
+                yield DaskBackend(client, task_workers)
             return
         jobs = jobs or max(1, usable_cores() // task_workers)
         check_local_sizing(jobs, 1, task_workers)
@@ -320,7 +320,8 @@ def whatif(
     rows = []
     for variant, report in zip(applied, reports, strict=True):
         folder = out_dir / variant.name
-        write_scenario(variant.scenario, folder / "scenario.yaml")
+        # JSON, not YAML: write_scenario's YAML of an `objective` section does not load back (a bug there)
+        write_scenario(variant.scenario, folder / "scenario.json")
         problem = _write(variant.scenario, report, folder)
         numbers = _numbers(report)
         if problem:
@@ -399,7 +400,7 @@ def _profile_files(names: tuple[str, ...]) -> tuple[dict[str, PatientProfile], l
     "--output",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write the week with the added patients (scenario.yaml) and its roster here.",
+    help="Also write the week with the added patients (scenario.json) and its roster here.",
 )
 @reports_input_errors
 def capacity(
@@ -426,7 +427,7 @@ def capacity(
     result = find_capacity(base, profile, options, ceiling, explain_time, f"new-{name}-"[:40], show)
     _print_capacity(result, name, time_limit)
     if out_dir is not None and result.roster is not None:
-        written = write_scenario(result.scenario, out_dir / "scenario.yaml")
+        written = write_scenario(result.scenario, out_dir / "scenario.json")
         written += write_views(result.scenario, result.roster, out_dir)
         out.print(f"wrote {', '.join(str(p) for p in written)}")
     if result.best is None:
