@@ -153,7 +153,7 @@ def find_capacity(
         explanation = _why(search, 0, explain_time)
         return Capacity(None, 0, (), tuple(search.probes), (), tuple(explanation), None, base)
     best, limit = 0, None
-    cohort = smallest_group_cohort(base, profile)
+    cohort = smallest_group_cohort(search.week(1), profile)  # with one of them, their track is in use
     n = 1
     while n <= ceiling:  # doubling; a failure below one group's worth does not stop it
         verdict = search.ask(n)
