@@ -42,6 +42,8 @@ from .scenario.models import Bounds, Clock, Day, Hours, Ident, Name, Role
 from .scenario.validate import validate_scenario
 
 BASELINE = "baseline"
+# Variants become folders beside these files in a study's output folder.
+RESERVED_NAMES = ("comparison.csv", "comparison.xlsx", "comparison.html", "summary.csv")
 MAX_VARIANTS = 200
 
 
@@ -413,7 +415,9 @@ def study_from_dict(document: dict[str, Any], file: str = "<study>") -> Study:
         variant = validate_item(Variant, raw, file, label, problems)
         if variant is None:
             continue
-        if variant.name == BASELINE:
+        if variant.name.lower() in RESERVED_NAMES:
+            problems.append(Problem(file, label, "name", f"{variant.name!r} is the name of an output file"))
+        elif variant.name == BASELINE:
             problems.append(
                 Problem(file, label, "name", f"{BASELINE!r} is the unchanged week; choose another name")
             )

@@ -260,6 +260,8 @@ def write(path: Path, document: dict[str, Any]) -> Path:
         ({"variants": [{"name": "has space", "changes": [{"remove_room": "A"}]}]},
          "variants[0] (name has space): field 'name': expected an id of letters"),
         ({"varients": []}, "unknown section 'varients'; expected one of study, therapist_profiles"),
+        ({"variants": [{"name": "comparison.csv", "changes": [{"remove_room": "A"}]}]},
+         "variants[0] (name comparison.csv): field 'name': 'comparison.csv' is the name of an output file"),
         ({"variants": [{"name": "a", "changes": [{"change_group_type": {"id": "process", "max_size": 1}}]}]},
          "variants[0] (name a): field 'changes[0].change_group_type.min_size': group type process: "
          "min_size 2 exceeds max_size 1"),
