@@ -149,8 +149,13 @@ def run_tasks(
     fn: TaskFunction = solve_task,
     timeout: float | None = None,
     on_event: Callable[[Event, TaskReport, str], None] | None = None,
+    no_workers_for: float = 300.0,
 ) -> list[TaskReport]:
     """Run every task, retrying each failed or timed-out one once; reports in the order given.
+
+    ``no_workers_for``: when the backend has had no slot at all (a cluster whose
+    workers are gone) for this many seconds, the tasks still waiting fail with that
+    reason instead of waiting forever.
 
     ``timeout``: seconds a task may run from its submission (tasks are submitted only
     when a slot is free, so that is about when it starts). ``on_event`` hears of each
@@ -160,6 +165,7 @@ def run_tasks(
     reports = [TaskReport(task.name) for task in tasks]
     pending: deque[int] = deque(range(len(tasks)))
     running: dict[object, tuple[int, float]] = {}
+    idle_since: float | None = None
 
     def tell(event: Event, index: int, detail: str = "") -> None:
         if on_event is not None:
@@ -188,9 +194,16 @@ def run_tasks(
             running[handle] = (index, time.monotonic())
             free -= 1
         if not running:
-            if pending and backend.slots() <= 0:
-                time.sleep(0.25)  # a cluster with no workers yet
+            if pending and backend.slots() <= 0:  # a cluster with no workers (yet, or any more)
+                idle_since = idle_since or time.monotonic()
+                if time.monotonic() - idle_since > no_workers_for:
+                    while pending:
+                        index = pending.popleft()
+                        reports[index].failures.append(f"no worker to run it for {no_workers_for:g} s")
+                        tell("failed", index, reports[index].failures[-1])
+                time.sleep(0.25)
             continue
+        idle_since = None
         for handle in backend.wait(list(running), timeout=0.25):
             index, _ = running.pop(handle)
             ok, value = backend.outcome(handle)

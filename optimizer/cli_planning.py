@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -125,18 +125,23 @@ def _backend(
     """Local processes by default; a Dask cluster when asked. Sizing errors are bad input (exit 2)."""
     if scheduler is not None and dask_local is not None:
         raise click.BadParameter("give --scheduler or --dask-local, not both", param_hint="--scheduler")
+    stack = ExitStack()
+    backend: Backend
     try:
         if scheduler is not None or dask_local is not None:
             if jobs is not None:
                 raise click.BadParameter("--jobs sizes the local pool; a Dask cluster has its own workers")
-            with dask_client(scheduler, dask_local, task_workers) as client:
-                yield DaskBackend(client, task_workers)
-            return
-        jobs = jobs or max(1, usable_cores() // task_workers)
-        check_local_sizing(jobs, 1, task_workers)
+            client = stack.enter_context(dask_client(scheduler, dask_local, task_workers))
+            backend = DaskBackend(client, task_workers)
+        else:
+            jobs = jobs or max(1, usable_cores() // task_workers)
+            check_local_sizing(jobs, 1, task_workers)
+            backend = stack.enter_context(local_backend(jobs))
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    with local_backend(jobs) as backend:
+    except (OSError, TimeoutError) as exc:  # no scheduler there, or no worker joined in time
+        raise click.ClickException(f"cannot use the Dask cluster: {exc}") from None
+    with stack:  # the tasks run while we are suspended here; errors there are not input errors
         yield backend
 
 

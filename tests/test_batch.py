@@ -207,3 +207,15 @@ def test_batch_of_a_study_and_of_a_list(tmp_path: Path) -> None:
         "batch", str(listing), "-o", str(tmp_path / "l"), "--dask-local", "64", "--task-workers", "64"
     )
     assert code == 2 and "threads on" in output
+
+
+class NoWorkers(SerialBackend):
+    """A cluster whose workers are all gone."""
+
+    def slots(self) -> int:
+        return 0
+
+
+def test_tasks_without_any_worker_fail_instead_of_waiting_forever() -> None:
+    (report,) = run_tasks([Task("orphan", {}, OPTIONS)], NoWorkers(), no_workers_for=0.3)
+    assert not report.ok and report.failures == ["no worker to run it for 0.3 s"]
