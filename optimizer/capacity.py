@@ -41,7 +41,9 @@ from .workflow import explanation_lines, solve_verified
 Verdict = Literal["feasible", "infeasible", "undecided"]
 METHOD = (
     "bisection over full solves: each probe adds N patients of the profile to the week and asks for "
-    "a roster meeting every rule (checked), doubling N until a probe fails, then halving the gap"
+    "a roster meeting every rule (checked), doubling N until a probe fails, then halving the gap. "
+    "Chosen over one maximisation model because each probe is the production model unchanged, so "
+    "'N fit' means exactly what solve would find for that week"
 )
 
 
