@@ -713,3 +713,7 @@ def place(scenario: Path, roster: Path, patient_file: Path, top: int, time_limit
             )
         if out_dir is not None:
             write_atomic(out_dir / f"placement-{n}" / "roster.json", option.roster.to_json())
+
+
+# The planning commands (whatif, capacity, batch) register themselves on ``main``.
+from . import cli_planning  # noqa: E402, F401

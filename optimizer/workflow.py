@@ -89,8 +89,12 @@ def solve_verified(
     on_tick: Callable[[Progress], None] | None = None,
     strict: bool = False,
     previous: Roster | None = None,
+    explain: bool = True,
 ) -> Outcome:
     """Solve ``scenario`` and verify the roster; a best-effort roster when the week is infeasible.
+
+    ``explain=False`` skips the conflict search for an infeasible week (callers that only
+    need the verdict, such as capacity probes, would otherwise pay seconds for each).
 
     Time: the normal solve has the whole limit (an infeasible week is usually proven
     in seconds); naming a conflict takes at most a third of it (30 s at most); the
@@ -105,9 +109,10 @@ def solve_verified(
         result = solve(scenario, options, on_progress, on_tick, previous=previous)
         if result.status != "INFEASIBLE":
             return _verified(scenario, options, result, [], None, [], previous)
-        budget = min(30.0, max(5.0, options.time_limit / 3))
-        conflict = find_conflict(scenario, budget, options.resolved_workers())
-    explanation = explanation_lines(scenario, findings, conflict)
+        if explain:
+            budget = min(30.0, max(5.0, options.time_limit / 3))
+            conflict = find_conflict(scenario, budget, options.resolved_workers())
+    explanation = explanation_lines(scenario, findings, conflict) if findings or explain else []
     if strict:
         if result is None:
             result = SolveResult("INFEASIBLE", None, None, 0.0, 0.0, {}, None)

@@ -343,6 +343,14 @@ def _shape(model: type[BaseModel], name: str) -> str:
     return "scalar"
 
 
+def validate_item(model: type[BaseModel], raw: Any, file: str, item: str, problems: list[Problem]) -> Any:
+    """``model`` built from ``raw``, or None with located problems recorded (for documents beside scenarios).
+
+    Study and profile files use it so that their messages read like the scenario's.
+    """
+    return _validate(model, raw, file, item, problems)
+
+
 def _validate(model: type[BaseModel], raw: Any, file: str, item: str, problems: list[Problem]) -> Any:
     """``model`` built from ``raw``, or None with the problems recorded."""
     if raw is None:
