@@ -248,7 +248,8 @@ def solve(
             _hint_all(built.model, solver)
             built.model.add(built.penalty <= penalty)
             built.model.minimize(built.objective)
-            rest = replace(options, time_limit=max(1.0, options.time_limit - solver.wall_time))
+            used = solver.deterministic_time if options.resolved_workers() == 1 else solver.wall_time
+            rest = replace(options, time_limit=max(1.0, options.time_limit - used))
             status, solver, interrupted = _run(built.model, rest, _Watcher(on_progress), on_tick)
             objective_is_current = True
             if status == "OPTIMAL" and not proven:
@@ -302,6 +303,38 @@ def _unmet(built: RosterModel, solver: cp_model.CpSolver) -> list[Need]:
     return result
 
 
+class _Budget:
+    """Time for a series of solves: wall seconds, or CP-SAT's deterministic time with one worker.
+
+    Deterministic time makes a one-worker run repeat exactly: the same checks decide the
+    same way however busy the machine is.
+    """
+
+    def __init__(self, limit: float, workers: int) -> None:
+        self.limit = limit
+        self.workers = workers
+        self.deterministic = workers == 1
+        self.started = time.monotonic()
+        self.used = 0.0
+
+    def spent(self) -> float:
+        return self.used if self.deterministic else time.monotonic() - self.started
+
+    def left(self) -> float:
+        return self.limit - self.spent()
+
+    def configure(self, solver: cp_model.CpSolver, seconds: float) -> None:
+        solver.parameters.num_workers = self.workers
+        if self.deterministic:
+            solver.parameters.max_deterministic_time = seconds
+            solver.parameters.max_time_in_seconds = 3 * seconds + 10
+        else:
+            solver.parameters.max_time_in_seconds = seconds
+
+    def record(self, solver: cp_model.CpSolver) -> None:
+        self.used += solver.deterministic_time
+
+
 def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2) -> list[Need] | None:
     """A small set of requirements that cannot hold together, or None if none was proven.
 
@@ -318,16 +351,13 @@ def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2
     conflicts stay large (many patients compete for a few clinicians' hours), which is
     why ``explain.conflict_sentences`` groups alike requirements.
     """
-    started = time.monotonic()
+    budget = _Budget(time_limit, workers)
     built = RosterModel(Instance(scenario), mode="assume")
     guards = [g for g in built.guards if g.literal is not None]
     domains = built.model.proto.variables
 
-    def remaining() -> float:
-        return time_limit - (time.monotonic() - started)
-
     def infeasible(chosen: list[Guard], deadline: float, longest: float = 2.0) -> bool:
-        left = deadline - time.monotonic()
+        left = deadline - budget.spent()
         if left <= 0:
             return False
         for guard in guards:  # a literal's domain is [low, high]: [0, 1] free, [1, 1] enforced
@@ -337,17 +367,18 @@ def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2
         solver = cp_model.CpSolver()
         # Infeasible subsets are usually proven fast; a check that runs long is counted as
         # "could hold" (the requirement is kept), which only makes the answer less small.
-        solver.parameters.max_time_in_seconds = max(0.2, min(left, longest))
-        solver.parameters.num_workers = workers
-        return solver.solve(built.model) == cp_model.INFEASIBLE
+        budget.configure(solver, max(0.2, min(left, longest)))
+        status = solver.solve(built.model)
+        budget.record(solver)
+        return status == cp_model.INFEASIBLE
 
-    if not infeasible(guards, started + time_limit, longest=time_limit / 3):
+    if not infeasible(guards, time_limit, longest=time_limit / 3):
         return None
-    start_set = _assumption_core(built, guards, min(5.0, time_limit / 4), workers) or guards
+    start_set = _assumption_core(built, guards, min(5.0, time_limit / 4), budget) or guards
     people: dict[tuple[str, int], list[Guard]] = {}
     for guard in start_set:
         people.setdefault((guard.requirement.kind, guard.requirement.subject), []).append(guard)
-    by_people_until = time.monotonic() + 0.6 * remaining()
+    by_people_until = budget.spent() + 0.6 * budget.left()
     groups = _shrink(
         list(people.values()), lambda parts: infeasible([g for part in parts for g in part], by_people_until)
     )
@@ -356,11 +387,11 @@ def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2
         req = guard.requirement
         key = (req.rule, req.what) if req.kind == "patient" else (req.rule, str(req.subject))
         kinds.setdefault(key, []).append(guard)
-    by_kind_until = time.monotonic() + 0.5 * remaining()
+    by_kind_until = budget.spent() + 0.5 * budget.left()
     sorts = _shrink(
         list(kinds.values()), lambda parts: infeasible([g for part in parts for g in part], by_kind_until)
     )
-    end = started + time_limit
+    end = time_limit
     chosen = _shrink(
         [[g] for part in sorts for g in part], lambda parts: infeasible([p[0] for p in parts], end)
     )
@@ -372,7 +403,7 @@ def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2
 
 
 def _assumption_core(
-    built: RosterModel, guards: list[Guard], budget: float, workers: int
+    built: RosterModel, guards: list[Guard], seconds: float, budget: _Budget
 ) -> list[Guard] | None:
     """CP-SAT's own answer: its sufficient subset of assumptions, if it proves infeasibility in time.
 
@@ -384,10 +415,11 @@ def _assumption_core(
     built.model.clear_assumptions()
     built.model.add_assumptions(literals)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = budget
-    solver.parameters.num_workers = workers
+    budget.configure(solver, seconds)
     try:
-        if solver.solve(built.model) != cp_model.INFEASIBLE:
+        status = solver.solve(built.model)
+        budget.record(solver)
+        if status != cp_model.INFEASIBLE:
             return None
         core = set(solver.sufficient_assumptions_for_infeasibility())
     finally:

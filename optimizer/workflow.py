@@ -117,7 +117,9 @@ def solve_verified(
         if result is None:
             result = SolveResult("INFEASIBLE", None, None, 0.0, 0.0, {}, None)
         return Outcome(result, None, None, findings, conflict, explanation)
-    left = max(10.0, options.time_limit - (time.monotonic() - started))
+    # One worker: a fixed budget, so that a best-effort roster repeats exactly (deterministic time).
+    elapsed = time.monotonic() - started
+    left = options.time_limit if options.resolved_workers() == 1 else max(10.0, options.time_limit - elapsed)
     relaxed = solve(
         scenario, replace(options, time_limit=left), on_progress, on_tick, relax=True, previous=previous
     )

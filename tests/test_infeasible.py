@@ -262,3 +262,10 @@ def test_explain_says_a_feasible_week_can_be_rostered() -> None:
     """A week with a roster is not explained away: the verdict is 'feasible'."""
     _, conflict, verdict = explain_week(scenario_from_dict(BASE), time_limit=10)
     assert verdict == "feasible" and conflict is None
+
+
+def test_one_worker_best_effort_rosters_repeat() -> None:
+    """With one worker and a seed, a best-effort roster (and its reasons) comes out the same twice."""
+    scenario = scenario_from_dict(edit(BASE, "P3", availability=ONE_EVENING, min_hours=6))
+    runs = [solve_verified(scenario, SolveOptions(time_limit=5, workers=1, seed=4)).roster for _ in range(2)]
+    assert runs[0].sessions == runs[1].sessions and runs[0].shortfalls == runs[1].shortfalls

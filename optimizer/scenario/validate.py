@@ -147,7 +147,7 @@ class _Checker:
                     None,
                     "duration_min",
                     f"{spec.duration_min} min does not fit any block; the longest block is "
-                    f"{max(b.length_min for b in self.sc.program.blocks.values())} min",
+                    f"{max((b.length_min for b in self.sc.program.blocks.values()), default=0)} min",
                 )
             needed = any(kind in p.appointment_counts() for p in self.sc.patients)
             if needed and spec.qualification is not None and spec.qualification not in self.qualifications:

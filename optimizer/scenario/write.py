@@ -56,7 +56,9 @@ def _tidy(value: Any) -> Any:
 
 
 def _flow(item: Any) -> str:
-    return yaml.safe_dump(item, default_flow_style=True, width=1_000_000, sort_keys=False).strip()
+    """One value in YAML flow style on one line (a scalar without the document end marker)."""
+    text = yaml.safe_dump(item, default_flow_style=True, width=1_000_000, sort_keys=False).strip()
+    return text.removesuffix("\n...").strip()
 
 
 def _yaml_text(document: dict[str, Any]) -> str:
