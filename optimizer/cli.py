@@ -224,6 +224,18 @@ def _report_written(written: list[Path], aliases: Path | None) -> str:
 @click.option(
     "--strict", is_flag=True, help="No best-effort roster when the week is infeasible: explain and stop."
 )
+@click.option(
+    "--gap",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Stop once the roster is proven within this relative gap of optimal (0.01 = 1 %).",
+)
+@click.option(
+    "--stall",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Stop after this many seconds without a better roster.",
+)
 @previous_option
 @reports_input_errors
 def solve(
@@ -239,6 +251,8 @@ def solve(
     aliases: Path | None,
     log_search: bool,
     strict: bool,
+    gap: float | None,
+    stall: float | None,
     previous: Path | None,
 ) -> None:
     """Roster the week in SCENARIO; write roster.json and views, checked first.
@@ -254,7 +268,13 @@ def solve(
     sc = _load(scenario)
     last_week = _previous(sc, scenario, previous)
     options = SolveOptions(
-        time_limit=time_limit, workers=workers, seed=seed, log_search=log_search, weights=_weights(weights)
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        log_search=log_search,
+        weights=_weights(weights),
+        gap=gap,
+        stall=stall,
     )
     live = err.is_terminal and not log_search
     try:

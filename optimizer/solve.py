@@ -36,6 +36,8 @@ class SolveOptions:
     log_search: bool = False
     weights: dict[str, int] = field(default_factory=dict)
     parameters: dict[str, object] = field(default_factory=dict)  # extra CP-SAT parameters
+    gap: float | None = None  # stop at this proven relative gap (0.01 = 1 %)
+    stall: float | None = None  # stop after this many seconds without a better roster
 
     def resolved_workers(self) -> int:
         """The worker count actually used (0 means one per core, at most 8)."""
@@ -100,6 +102,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.report = report
         self.started = time.monotonic()
         self.solutions = 0
+        self.improved: float | None = None  # when the incumbent last got better
         self.objective: float | None = None
         self.bound: float | None = None
         self.lock = threading.Lock()
@@ -107,9 +110,20 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         with self.lock:
             self.solutions += 1
+            if self.objective is None or self.objective_value < self.objective:
+                self.improved = time.monotonic()
             self.objective = self.objective_value
             self.bound = self.best_objective_bound
         self.emit()
+
+    def stalled(self, seconds: float | None) -> bool:
+        """A roster exists and none better came for ``seconds``."""
+        with self.lock:
+            return (
+                seconds is not None
+                and self.improved is not None
+                and time.monotonic() - self.improved > seconds
+            )
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
@@ -140,6 +154,8 @@ def parameters(options: SolveOptions) -> dict[str, object]:
         "log_search_progress": options.log_search,
         "catch_sigint_signal": False,  # we handle Ctrl-C ourselves and keep the incumbent
     }
+    if options.gap is not None:
+        params["relative_gap_limit"] = options.gap  # CP-SAT's formula is ours: |obj - bound| / max(1, |obj|)
     if workers == 1:
         params["max_deterministic_time"] = float(options.time_limit)
         params["max_time_in_seconds"] = 3.0 * options.time_limit + 10.0
@@ -184,6 +200,10 @@ def _run(
             done.wait(0.25)
             if on_tick is not None:
                 on_tick(watcher.snapshot())
+            if watcher.stalled(options.stall) and not done.is_set():
+                log.info("no better roster for %.0f s: stopping", options.stall)
+                solver.stop_search()
+                done.wait()
         except KeyboardInterrupt:
             interrupted = True
             log.warning("interrupted: stopping the search and keeping the best roster found")
@@ -261,6 +281,8 @@ def solve(
     bound = None
     if objective_is_current and (has_solution or status == "UNKNOWN"):
         bound = solver.best_objective_bound
+    if status == "OPTIMAL" and bound is not None and objective is not None and bound < objective - 1e-6:
+        status = "FEASIBLE"  # stopped by --gap: within the gap asked for, but not proven optimal
     sessions: list[Session] = built.extract(solver.value) if has_solution else []
     terms = {name: int(solver.value(term)) for name, term in built.terms.items()} if has_solution else {}
     unmet = _unmet(built, solver) if has_solution and relax else []

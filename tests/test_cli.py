@@ -194,3 +194,26 @@ def test_roster_with_badly_typed_shortfalls_is_an_input_error(tmp_path: Path) ->
     (tmp_path / "roster.json").write_text(json.dumps(roster))
     code, output = run("check", str(scenario), str(tmp_path / "roster.json"))
     assert code == 2 and "shortfalls[0]" in output and "Traceback" not in output
+
+
+def test_gap_stops_early_and_is_not_called_optimal(tmp_path: Path) -> None:
+    """--gap stops at a proven gap; a roster stopped that way is FEASIBLE unless its gap is 0."""
+    code, output = run(
+        "solve", str(SMALL), "-o", str(tmp_path), "--formats", "json", "--gap", "0.5", "--time-limit", "60"
+    )
+    assert code == 0, output
+    solver = json.loads((tmp_path / "roster.json").read_text())["solver"]
+    gap = (solver["objective"] - solver["best_bound"]) / max(1, solver["objective"])
+    assert gap <= 0.5 + 1e-9 and solver["wall_time_s"] < 60
+    assert (solver["status"] == "OPTIMAL") == (gap == 0)
+
+
+def test_stall_watcher_counts_from_the_last_improvement() -> None:
+    """The stall clock restarts at every better roster and does not run before the first one."""
+    from optimizer.solve import _Watcher
+
+    watcher = _Watcher(None)
+    assert not watcher.stalled(0.0)  # no roster yet: nothing to keep
+    watcher.improved = 0.0  # as if the last better roster came at the start of time
+    assert watcher.stalled(5.0)
+    assert not watcher.stalled(None)
