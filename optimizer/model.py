@@ -45,6 +45,7 @@ from ortools.sat.python import cp_model
 from .instance import Instance, SessionCandidate, Slot
 from .roster import Roster, Session
 from .scenario import Lock, LockedSession, clock_minutes, minutes_clock
+from .strengthen import STRENGTHENINGS, strengthen
 
 Var = cp_model.IntVar
 LinearTerms = list[tuple[Var, int]]
@@ -100,7 +101,11 @@ class RosterModel:
     """Builds the CP-SAT model of an instance and turns solver values into sessions."""
 
     def __init__(
-        self, instance: Instance, weights: dict[str, int] | None = None, mode: Mode = "strict"
+        self,
+        instance: Instance,
+        weights: dict[str, int] | None = None,
+        mode: Mode = "strict",
+        improvements: tuple[str, ...] = STRENGTHENINGS,
     ) -> None:
         self.inst = instance
         self.mode = mode
@@ -130,6 +135,8 @@ class RosterModel:
         self._index_items()
         for _, rule in HARD_RULES:
             rule(self)
+        if mode == "strict":  # valid only when every requirement holds
+            strengthen(self, improvements)
         for name, goal in SOFT_GOALS:
             if mode != "assume":  # a conflict search asks only whether the rules can hold
                 self.terms[name] = goal(self)

@@ -21,6 +21,7 @@ from .instance import Instance
 from .model import Guard, RosterModel
 from .roster import Roster, Session, SolverInfo
 from .scenario import Scenario
+from .strengthen import STRENGTHENINGS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,6 +38,7 @@ class SolveOptions:
     weights: dict[str, int] = field(default_factory=dict)
     parameters: dict[str, object] = field(default_factory=dict)  # extra CP-SAT parameters
     gap: float | None = None  # stop at this proven relative gap (0.01 = 1 %)
+    improvements: tuple[str, ...] = STRENGTHENINGS  # valid inequalities added (strengthen.py); () = plain
     stall: float | None = None  # stop after this many seconds without a better roster
 
     def resolved_workers(self) -> int:
@@ -244,7 +246,9 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.monotonic()
-    built = RosterModel(Instance(scenario, previous), options.weights, mode="relax" if relax else "strict")
+    built = RosterModel(
+        Instance(scenario, previous), options.weights, "relax" if relax else "strict", options.improvements
+    )
     if previous is not None:
         built.hint_roster(previous)  # start from last week: an unchanged week is found at once
     build_time = time.monotonic() - started

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from optimizer.check import check_roster
 from optimizer.scenario import scenario_from_dict
-from optimizer.solve import SolveOptions
+from optimizer.solve import SolveOptions, solve
+from optimizer.strengthen import STRENGTHENINGS
 from optimizer.workflow import solve_verified
 
 DAYS = ["mon", "tue", "wed"]
@@ -121,3 +122,20 @@ def test_every_small_week_gets_a_roster_checked_with_its_declared_shortfalls(
     assert report.ok, report.violations
     assert len(report.declared) == len(outcome.roster.shortfalls)
     assert bool(outcome.roster.shortfalls) == outcome.infeasible  # a proven-infeasible week falls short
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_weeks())
+def test_valid_inequalities_cut_no_roster_away(document: dict[str, Any]) -> None:
+    """The strengthened model decides every small week as the plain one does, with the same optimum.
+
+    A strengthening that cut a feasible roster away would turn a week infeasible or
+    raise its optimum; the counting arguments in strengthen.py say neither can happen.
+    """
+    scenario = scenario_from_dict(document)
+    plain = solve(scenario, SolveOptions(time_limit=30, workers=2, improvements=()))
+    strong = solve(scenario, SolveOptions(time_limit=30, workers=2, improvements=STRENGTHENINGS))
+    decided = ("OPTIMAL", "INFEASIBLE")
+    if plain.status in decided and strong.status in decided:
+        assert strong.status == plain.status
+        assert strong.objective == plain.objective
