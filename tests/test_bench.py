@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from optimizer.bench.child import priced_timeline
 from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
-from optimizer.bench.report import write_report
+from optimizer.bench.report import ratios, write_report
 from optimizer.bench.runner import RunSpec, add_gaps, run_one
 from optimizer.bench.suites import BenchWeek, SuiteError, load_suites, select
 from optimizer.bench.timeline import (
@@ -124,9 +124,9 @@ def test_suite_errors(tmp_path: Path) -> None:
 
 
 def test_mip_and_cpsat_reach_the_same_stated_optimum() -> None:
-    """HiGHS on the separate MIP and CP-SAT both prove 37 (see ``two_leader_week``)."""
+    """HiGHS on the separate MIP, CP-SAT and the plain reference all prove 37 (see ``two_leader_week``)."""
     scenario = two_leader_week()
-    for name in ("cpsat", "highs"):
+    for name in ("cpsat", "cpsat-ref", "highs"):
         output = run_peer(name, scenario)
         report = check_roster(scenario, output.roster)  # type: ignore[arg-type]
         assert output.status == "OPTIMAL", name
@@ -230,6 +230,27 @@ def test_runner_records_crashes_and_timeouts(tiny_week: tuple[BenchWeek, Path], 
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "crashed: " in summary and "timeout: killed after 0.3 s" in summary
     assert "| T | 6 | greedy |" in summary  # the per-family table
+
+
+def test_ratios_compare_our_cpsat_with_each_plain_peer_at_the_same_worker_count() -> None:
+    """Ours against HiGHS and the reference at the same worker count; None where one never got there."""
+
+    def run(peer: str, workers: int | None, first: float, to_1pct: float | None) -> dict[str, Any]:
+        label = f"{peer}/{workers}w" if workers else peer
+        return {"week": "w", "peer": peer, "label": label, "gap": 0.0,
+                "time_to_first_s": first, "time_to_gap_1pct_s": to_1pct}  # fmt: skip
+
+    records = [
+        run("cpsat", 1, 2.0, None), run("cpsat", 2, 1.0, 4.0),
+        run("cpsat-ref", 1, 1.0, 8.0), run("cpsat-ref", 2, 4.0, 40.0), run("highs", None, 2.0, 8.0),
+    ]  # fmt: skip
+    rows = {row["cpsat"]: row for row in ratios(records)}
+    assert set(rows) == {"cpsat/1w", "cpsat/2w"}
+    assert rows["cpsat/2w"]["time_to_gap_1pct_s/cpsat-ref"] == pytest.approx(0.1)
+    assert rows["cpsat/2w"]["time_to_gap_1pct_s/highs"] == pytest.approx(0.5)
+    assert rows["cpsat/2w"]["time_to_first_s/cpsat-ref"] == pytest.approx(0.25)
+    assert rows["cpsat/1w"]["time_to_first_s/cpsat-ref"] == pytest.approx(2.0)
+    assert rows["cpsat/1w"]["time_to_gap_1pct_s/highs"] is None
 
 
 def test_bench_command_rejects_unknown_names() -> None:

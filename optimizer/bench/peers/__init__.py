@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from ...roster import Roster
 from ...scenario import Scenario
 
-PEERS: dict[str, str] = {
-    "cpsat": "optimizer.bench.peers.cpsat",
-    "highs": "optimizer.bench.peers.highs",
-    "greedy": "optimizer.bench.peers.greedy",
+PEERS: dict[str, str] = {  # name -> module:function
+    "cpsat": "optimizer.bench.peers.cpsat:solve_week",
+    "cpsat-ref": "optimizer.bench.peers.cpsat:solve_reference_week",
+    "highs": "optimizer.bench.peers.highs:solve_week",
+    "greedy": "optimizer.bench.peers.greedy:solve_week",
 }
 # Peers whose search runs on CP-SAT workers; the others run once per week.
-USES_WORKERS = frozenset({"cpsat"})
+USES_WORKERS = frozenset({"cpsat", "cpsat-ref"})
 
 Emit = Callable[[float | None, float | None], None]
 """Report (incumbent, bound) as the search improves; the caller stamps the time."""
@@ -54,8 +55,8 @@ SolveWeek = Callable[[Scenario, PeerOptions, Emit], PeerOutput]
 
 
 def load_peer(name: str) -> SolveWeek:
-    """The ``solve_week`` function of a peer, importing its module only now."""
+    """The solve function of a peer, importing its module only now."""
     if name not in PEERS:
         raise KeyError(f"unknown peer {name!r}; choose from {', '.join(PEERS)}")
-    module = importlib.import_module(PEERS[name])
-    return module.solve_week  # type: ignore[no-any-return]
+    module_name, function = PEERS[name].split(":")
+    return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]

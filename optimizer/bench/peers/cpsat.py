@@ -1,4 +1,9 @@
-"""Our CP-SAT model, run exactly as ``iop-roster solve`` runs it, on a wall-clock limit."""
+"""Our CP-SAT model, run exactly as ``iop-roster solve`` runs it, on a wall-clock limit.
+
+``solve_reference_week`` is the reference peer ``cpsat-ref``: the same formulation
+without the valid inequalities of strengthen.py and with CP-SAT's own parameters, so
+that what the performance work buys is measured in the same run.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,16 @@ from . import Emit, PeerOptions, PeerOutput
 
 
 def solve_week(scenario: Scenario, options: PeerOptions, emit: Emit) -> PeerOutput:
+    """The product's solve: strengthened model, tuned portfolio."""
+    return _solve(scenario, options, emit, reference=False)
+
+
+def solve_reference_week(scenario: Scenario, options: PeerOptions, emit: Emit) -> PeerOutput:
+    """The plain formulation on CP-SAT's defaults."""
+    return _solve(scenario, options, emit, reference=True)
+
+
+def _solve(scenario: Scenario, options: PeerOptions, emit: Emit, reference: bool) -> PeerOutput:
     """Build and solve the CP-SAT model, reporting every new roster and bound.
 
     ``solve`` counts a one-worker limit in deterministic time (for reproducible rosters);
@@ -23,6 +38,7 @@ def solve_week(scenario: Scenario, options: PeerOptions, emit: Emit) -> PeerOutp
         workers=options.workers or 0,
         seed=options.seed,
         parameters=wall_clock,
+        **({"improvements": (), "tuned": False} if reference else {}),
     )
     result = solve(scenario, solve_options, on_progress=progress)
     emit(result.objective, result.best_bound)  # the final proof is not always a callback
