@@ -507,7 +507,10 @@ def _names(text: str, option: str) -> list[str]:
     help="Families of benchmarks/suites.yaml: S, M, L, XL, tight, or all (comma-separated).",
 )
 @click.option(
-    "--peers", default="cpsat,highs,greedy", show_default=True, help="Peers to run (comma-separated)."
+    "--peers",
+    default="cpsat,cpsat-ref,highs,greedy",
+    show_default=True,
+    help="Peers to run (comma-separated).",
 )
 @click.option(
     "--time-limit",

@@ -1,4 +1,4 @@
-"""The benchmark: gap formula, timelines, suites, the three peers, the runner and the command."""
+"""The benchmark: gap formula, timelines, suites, the four peers, the runner and the command."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.bench.child import priced_timeline
+from optimizer.bench.command import merge_results
 from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
-from optimizer.bench.report import ratios, write_report
+from optimizer.bench.report import family_table, ratio_table, ratios, write_report
 from optimizer.bench.runner import RunSpec, add_gaps, run_one
 from optimizer.bench.suites import BenchWeek, SuiteError, load_suites, select
 from optimizer.bench.timeline import (
@@ -232,6 +233,22 @@ def test_runner_records_crashes_and_timeouts(tiny_week: tuple[BenchWeek, Path], 
     assert "| T | 6 | greedy |" in summary  # the per-family table
 
 
+def test_a_roster_with_declared_shortfalls_gets_no_gap_and_no_time() -> None:
+    """The greedy's roster passes the checker with shortfalls declared: checked, but not comparable."""
+
+    def run(peer: str, shortfalls: int) -> dict[str, Any]:
+        return {"week": "w", "peer": peer, "label": peer, "run": "ok", "status": "HEURISTIC",
+                "time_limit_s": 60.0, "objective": 100, "best_bound": 90.0, "has_roster": True,
+                "checker_ok": True, "shortfalls_declared": shortfalls,
+                "events": [[0.5, 100, None]], "family": "F", "patients": 3}  # fmt: skip
+
+    short, whole = run("greedy", 3), run("highs", 0)
+    add_gaps([short, whole])
+    assert short["gap"] is None and short["time_to_first_s"] is None and short["gap_10s"] is None
+    assert whole["gap"] == pytest.approx(0.1) and whole["time_to_first_s"] == 0.5
+    assert "0/1 OK (1 with shortfalls)" in family_table([short])
+
+
 def test_ratios_compare_our_cpsat_with_each_plain_peer_at_the_same_worker_count() -> None:
     """Ours against HiGHS and the reference at the same worker count; None where one never got there."""
 
@@ -251,6 +268,31 @@ def test_ratios_compare_our_cpsat_with_each_plain_peer_at_the_same_worker_count(
     assert rows["cpsat/2w"]["time_to_first_s/cpsat-ref"] == pytest.approx(0.25)
     assert rows["cpsat/1w"]["time_to_first_s/cpsat-ref"] == pytest.approx(2.0)
     assert rows["cpsat/1w"]["time_to_gap_1pct_s/highs"] is None
+    assert "only ours (4.0 s)" in ratio_table(ratios([*records, run("cpsat-ref", 2, 4.0, None)][1:]))
+
+
+def test_runs_of_one_machine_merge_into_one_report_with_gaps_derived_again(tmp_path: Path) -> None:
+    """A week's reference bound is the best of every merged run; other machines are refused."""
+    machine = {"cores": 2, "cpu": "x", "ortools": "9"}
+
+    def part(name: str, peer: str, bound: float, machine: dict[str, Any]) -> Path:
+        record = {"week": "w", "family": "F", "patients": 3, "peer": peer, "label": peer, "run": "ok",
+                  "status": "FEASIBLE", "time_limit_s": 60.0, "objective": 100, "best_bound": bound,
+                  "has_roster": True, "checker_ok": True, "events": [[1.0, 100, bound]],
+                  "gap": 0.5, "reference_bound": bound}  # fmt: skip
+        document = {"machine": machine, "finished": name, "runs": [record],
+                    "settings": {"command": f"bench {name}", "weeks": {"w": {"family": "F"}}}}  # fmt: skip
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "results.json").write_text(json.dumps(document))
+        return tmp_path / name
+
+    first, second = part("a", "highs", 80.0, machine), part("b", "cpsat", 90.0, machine)
+    records, settings, finished = merge_results([first, second])
+    assert [r["reference_bound"] for r in records] == [90.0, 90.0]
+    assert [r["gap"] for r in records] == [pytest.approx(0.1)] * 2
+    assert settings["command"] == "bench a && bench b" and finished == "b"
+    with pytest.raises(ValueError, match="different machines"):
+        merge_results([first, part("c", "greedy", 0.0, {**machine, "cores": 8})])
 
 
 def test_bench_command_rejects_unknown_names() -> None:

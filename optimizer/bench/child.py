@@ -91,10 +91,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     solve_end = recorder.elapsed()
     report = check_roster(scenario, output.roster) if output.roster is not None else None
     clean = report is not None and report.ok
-    priced = float(report.objective) if clean else None  # type: ignore[union-attr]
-    if output.roster is not None and args.roster is not None:
-        priced = replace(output.roster.solver, objective=float(report.objective))  # type: ignore[union-attr]
-        write_atomic(args.roster, replace(output.roster, solver=priced).to_json())
+    shortfalls = len(output.roster.shortfalls) if output.roster is not None else 0
+    # Only a roster meeting every rule has a price to compare; one with declared shortfalls
+    # (the greedy's) is checked, but it answers an easier question.
+    priced = float(report.objective) if clean and not shortfalls else None  # type: ignore[union-attr]
+    if output.roster is not None and report is not None and args.roster is not None:
+        solver = replace(output.roster.solver, objective=float(report.objective))
+        write_atomic(args.roster, replace(output.roster, solver=solver).to_json())
     return {
         "status": output.status,
         "build_time_s": output.build_time_s,
@@ -111,7 +114,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "checker_ok": clean,
         "violations": len(report.violations) if report is not None else None,
         "violations_by_rule": report.by_rule() if report is not None else {},
-        "shortfalls_declared": len(output.roster.shortfalls) if output.roster is not None else 0,
+        "shortfalls_declared": shortfalls,
         "ortools_loaded": "ortools" in sys.modules,
         "peak_rss_mb": peak_memory_mb(),
         "events": priced_timeline(recorder.events, output.solver_objective, priced, solve_end),

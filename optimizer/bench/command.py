@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .report import write_report
-from .runner import plan, run_all
+from .runner import add_gaps, plan, run_all
 from .suites import CACHE_DIR, RESULTS_DIR, ROOT, SUITES_FILE, load_suites, select
 
 
@@ -17,7 +18,7 @@ class BenchConfig:
     """Everything a bench run depends on; recorded with its results."""
 
     suites: list[str] = field(default_factory=lambda: ["S"])
-    peers: list[str] = field(default_factory=lambda: ["cpsat", "highs", "greedy"])
+    peers: list[str] = field(default_factory=lambda: ["cpsat", "cpsat-ref", "highs", "greedy"])
     time_limit: float = 60.0
     workers: list[int] = field(default_factory=lambda: [1, 2])
     seed: int = 0
@@ -71,6 +72,28 @@ def run_bench(
         },
     }
     return records, write_report(records, settings, config.output())
+
+
+DERIVED = ("reference_bound", "time_to_first_s", "time_to_best_s", "gap", "time_to_gap_1pct_s")
+
+
+def merge_results(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
+    """The runs of every folder with their gaps derived afresh, merged settings, last finish."""
+    documents = [json.loads((folder / "results.json").read_text(encoding="utf-8")) for folder in folders]
+    cores = {(d["machine"]["cores"], d["machine"]["cpu"], d["machine"]["ortools"]) for d in documents}
+    if len(cores) > 1:
+        raise ValueError(f"runs from different machines or versions cannot be merged: {sorted(cores)}")
+    records = []
+    for document in documents:
+        for record in document["runs"]:
+            records.append({k: v for k, v in record.items() if k not in DERIVED and not k.startswith("gap_")})
+    add_gaps(records)
+    settings = {
+        "command": " && ".join(d["settings"]["command"] for d in documents),
+        "merged_from": [str(folder) for folder in folders],
+        "weeks": {name: week for d in documents for name, week in d["settings"].get("weeks", {}).items()},
+    }
+    return records, settings, max(d["finished"] for d in documents)
 
 
 def _relative(path: Path | None) -> str:

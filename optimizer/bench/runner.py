@@ -32,7 +32,7 @@ from .timeline import Event
 
 log = logging.getLogger(__name__)
 GAP_TARGET = 0.01  # time to a gap of at most 1 %
-CHECKPOINTS = (10.0, 60.0)  # gap at 10 s and at 60 s
+CHECKPOINTS = (10.0, 60.0, 300.0)  # gap at 10 s, 60 s and (for the largest weeks) 300 s
 
 
 @dataclass(frozen=True)
@@ -224,6 +224,16 @@ def _events(record: dict[str, Any]) -> list[Event]:
     return [Event(*e) for e in record.get("events", [])]
 
 
+def complete(record: dict[str, Any]) -> bool:
+    """Whether the run's roster passed the checker and meets every rule (no declared shortfalls).
+
+    A run that was stopped before it returned a roster keeps the incumbents it reported.
+    """
+    if not record.get("has_roster"):
+        return record.get("run") != "ok"
+    return bool(record.get("checker_ok")) and not record.get("shortfalls_declared")
+
+
 def add_gaps(records: list[dict[str, Any]]) -> None:
     """Gaps of every run against the best bound any peer proved on the same week.
 
@@ -243,10 +253,12 @@ def add_gaps(records: list[dict[str, Any]]) -> None:
     for r in records:
         reference = best.get(r["week"])
         events = _events(r)
+        if not complete(r):  # its incumbents are not rosters meeting every rule: no times, no gaps
+            events = [Event(e.time, None, e.bound) for e in events]
         r["reference_bound"] = reference
         r["time_to_first_s"] = timeline.time_to_first(events)
         r["time_to_best_s"] = timeline.time_to_best(events)
-        final = r["objective"] if r.get("checker_ok") else None
+        final = r["objective"] if complete(r) else None
         r["gap"] = timeline.relative_gap(final, reference)
         r["time_to_gap_1pct_s"] = timeline.time_to_gap(events, GAP_TARGET, reference)
         stopped_on_its_own = r.get("run") == "ok" and r.get("status") in (
