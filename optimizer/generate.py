@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .roster import FORMAT, appointment_id, group_session_id
+
 DAYS = ["mon", "tue", "wed", "thu", "fri"]
 BLOCKS = {"morning": (540, 720), "afternoon": (780, 960), "evening": (1020, 1200)}
 GROUP_MIN = 180
@@ -608,14 +610,14 @@ class _Planter:
             if s["kind"] == "group":
                 key = ("G", s["day"], s["block"], s["type"])
                 numbered[key] += 1
-                ident = f"G-{s['day']}-{s['block']}-{s['type']}-{numbered[key]}"
+                ident = group_session_id(s["day"], s["block"], s["type"], numbered[key])
             else:
                 key = ("A", s["patients"][0], s["kind"])
                 numbered[key] += 1
-                ident = f"A-{s['patients'][0]}-{s['kind']}-{numbered[key]}"
+                ident = appointment_id(s["patients"][0], s["kind"], numbered[key])
             sessions.append({"id": ident, **{k: v for k, v in s.items() if k != "block"}})
         return {
-            "format": "iop-roster/1",
+            "format": FORMAT,
             "scenario": scenario_name,
             "week_of": self.s.week_of.isoformat(),
             "solver": {"status": "FEASIBLE", "objective": None, "best_bound": None, "wall_time_s": 0.0},

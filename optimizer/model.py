@@ -43,7 +43,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from .instance import Instance, SessionCandidate, Slot
-from .roster import Roster, Session
+from .roster import Roster, Session, appointment_id, group_session_id
 from .scenario import Lock, LockedSession, clock_minutes, minutes_clock
 from .strengthen import STRENGTHENINGS, strengthen
 
@@ -1139,7 +1139,7 @@ class _Extractor:
             start = inst.block_start[c.block]
             result.append(
                 Session(
-                    id=f"G-{day}-{block}-{type_id}-{numbered[(c.day, c.block, c.group_type)]}",
+                    id=group_session_id(day, block, type_id, numbered[(c.day, c.block, c.group_type)]),
                     kind="group",
                     type=type_id,
                     day=day,
@@ -1188,7 +1188,7 @@ class _Extractor:
             pid, kind = sc.patients[p].id, inst.kinds[k]
             result.append(
                 Session(
-                    id=f"A-{pid}-{kind}-{counter[(p, k)]}",
+                    id=appointment_id(pid, kind, counter[(p, k)]),
                     kind=kind,
                     type=kind,
                     day=inst.days[slot.day],

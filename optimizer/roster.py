@@ -6,16 +6,27 @@ Nothing here knows about the solver; the checker and every view read these objec
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .scenario import DAYS, Problem, ScenarioError
+from .scenario import DAYS, Problem, Scenario, ScenarioError
 from .scenario.documents import read_document
 
 FORMAT = "iop-roster/1"
 Status = Literal["OPTIMAL", "FEASIBLE", "INFEASIBLE", "UNKNOWN"]
 SESSION_KEYS = ("id", "kind", "type", "day", "start", "end", "room", "track", "therapists", "patients")
+
+
+def group_session_id(day: str, block: str, group_type: str, number: int) -> str:
+    """The id of the ``number``-th session of a group type in a block: unique within a roster."""
+    return f"G-{day}-{block}-{group_type}-{number}"
+
+
+def appointment_id(patient: str, kind: str, number: int) -> str:
+    """The id of a patient's ``number``-th appointment of a kind: unique within a roster."""
+    return f"A-{patient}-{kind}-{number}"
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,23 @@ class Roster:
     solver: SolverInfo
     sessions: tuple[Session, ...]
     shortfalls: tuple[Shortfall, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def for_week(
+        cls,
+        scenario: Scenario,
+        solver: SolverInfo,
+        sessions: Iterable[Session],
+        shortfalls: Iterable[Shortfall] = (),
+    ) -> Roster:
+        """The roster of ``scenario``'s week, sessions in the order every view lists them."""
+        return cls(
+            scenario=scenario.program.name,
+            week_of=scenario.program.week_of.isoformat(),
+            solver=solver,
+            sessions=tuple(sorted(sessions, key=Session.sort_key)),
+            shortfalls=tuple(shortfalls),
+        )
 
     def groups(self) -> list[Session]:
         """The group sessions."""

@@ -306,14 +306,10 @@ def solve(
     wall = time.monotonic() - started - build_time
     roster = None
     if has_solution:
-        roster = Roster(
-            scenario=scenario.program.name,
-            week_of=scenario.program.week_of.isoformat(),
-            solver=SolverInfo(
-                status=status, objective=objective, best_bound=bound, wall_time_s=round(wall, 3)
-            ),
-            sessions=tuple(sorted(sessions, key=Session.sort_key)),
+        solver_info = SolverInfo(
+            status=status, objective=objective, best_bound=bound, wall_time_s=round(wall, 3)
         )
+        roster = Roster.for_week(scenario, solver_info, sessions)
     return SolveResult(
         status=status,
         objective=objective,
@@ -525,19 +521,14 @@ def placements(
             status, solver, interrupted = _run(built.model, options, _Watcher(None), None)
             if status not in ("OPTIMAL", "FEASIBLE"):
                 break
-            sessions = sorted(built.extract(solver.value), key=Session.sort_key)
             objective = float(solver.value(built.objective))
-            roster = Roster(
-                scenario=scenario.program.name,
-                week_of=scenario.program.week_of.isoformat(),
-                solver=SolverInfo(
-                    status=status,
-                    objective=objective,
-                    best_bound=solver.best_objective_bound,
-                    wall_time_s=round(solver.wall_time, 3),
-                ),
-                sessions=tuple(sessions),
+            info = SolverInfo(
+                status=status,
+                objective=objective,
+                best_bound=solver.best_objective_bound,
+                wall_time_s=round(solver.wall_time, 3),
             )
+            roster = Roster.for_week(scenario, info, built.extract(solver.value))
             found.append(Placement(roster, int(solver.value(built.terms["stability"])), objective, status))
             chosen = {key for key, var in own.items() if solver.value(var)}
             seen.append(chosen)

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ...roster import Roster, Session, Shortfall, SolverInfo
+from ...roster import Roster, Session, Shortfall, SolverInfo, appointment_id, group_session_id
 from ...scenario import Patient, Scenario, Therapist, minutes_clock
 from . import Emit, PeerOptions, PeerOutput
 
@@ -221,7 +221,7 @@ class _Manager:
         self.numbered[key] += 1
         self.sessions.append(
             Session(
-                id=f"G-{day}-{block}-{type_id}-{self.numbered[key]}",
+                id=group_session_id(day, block, type_id, self.numbered[key]),
                 kind="group",
                 type=type_id,
                 day=day,
@@ -297,7 +297,7 @@ class _Manager:
                 self.numbered[key] += 1
                 self.sessions.append(
                     Session(
-                        id=f"A-{p.id}-{kind}-{self.numbered[key]}",
+                        id=appointment_id(p.id, kind, self.numbered[key]),
                         kind=kind,
                         type=kind,
                         day=day,
@@ -343,12 +343,11 @@ def solve_week(scenario: Scenario, options: PeerOptions, emit: Emit) -> PeerOutp
     missing = manager.place_appointments()
     shortfalls = [*missing, *manager.shortfalls()]
     elapsed = time.perf_counter() - started
-    roster = Roster(
-        scenario=scenario.program.name,
-        week_of=scenario.program.week_of.isoformat(),
-        solver=SolverInfo(status="FEASIBLE", objective=None, best_bound=None, wall_time_s=round(elapsed, 3)),
-        sessions=tuple(sorted(manager.sessions, key=Session.sort_key)),
-        shortfalls=tuple(sorted(shortfalls, key=lambda s: (s.patient, s.rule))),
+    roster = Roster.for_week(
+        scenario,
+        SolverInfo(status="FEASIBLE", objective=None, best_bound=None, wall_time_s=round(elapsed, 3)),
+        manager.sessions,
+        sorted(shortfalls, key=lambda s: (s.patient, s.rule)),
     )
     return PeerOutput(
         status="HEURISTIC",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from ...roster import Roster, Session, SolverInfo
+from ...roster import Roster, Session, SolverInfo, appointment_id, group_session_id
 from ...scenario import Scenario, Therapist, minutes_clock
 from . import Emit, PeerOptions, PeerOutput
 
@@ -459,7 +459,7 @@ class _Formulation:
             room = next(r for r, c in self.rooms[s] if on[c])
             result.append(
                 Session(
-                    id=f"G-{g.day}-{g.block}-{g.type}-{numbered[(g.day, g.block, g.type)]}",
+                    id=group_session_id(g.day, g.block, g.type, numbered[(g.day, g.block, g.type)]),
                     kind="group",
                     type=g.type,
                     day=g.day,
@@ -478,7 +478,7 @@ class _Formulation:
             counter[(a.patient, a.kind)] += 1
             result.append(
                 Session(
-                    id=f"A-{a.patient}-{a.kind}-{counter[(a.patient, a.kind)]}",
+                    id=appointment_id(a.patient, a.kind, counter[(a.patient, a.kind)]),
                     kind=a.kind,
                     type=a.kind,
                     day=a.day,
@@ -541,14 +541,8 @@ def solve_week(scenario: Scenario, options: PeerOptions, emit: Emit) -> PeerOutp
     roster = None
     if has_solution:
         values = np.asarray(h.getSolution().col_value)
-        roster = Roster(
-            scenario=scenario.program.name,
-            week_of=scenario.program.week_of.isoformat(),
-            solver=SolverInfo(
-                status=status, objective=objective, best_bound=bound, wall_time_s=round(wall, 3)
-            ),  # type: ignore[arg-type]
-            sessions=tuple(formulation.sessions(values)),
-        )
+        solver = SolverInfo(status=status, objective=objective, best_bound=bound, wall_time_s=round(wall, 3))  # type: ignore[arg-type]
+        roster = Roster.for_week(scenario, solver, formulation.sessions(values))
     lp_bound, lp_time = _lp_relaxation(lp, options.time_limit)
     return PeerOutput(
         status=status,
