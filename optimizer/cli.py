@@ -87,6 +87,17 @@ def previous_option(command: F) -> F:
     )(command)
 
 
+def workers_option(command: F) -> F:
+    """``--workers N``: CP-SAT search workers of every solve a command runs."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=0, max=64),
+        default=0,
+        show_default=True,
+        help="CP-SAT search workers (0: one per core, up to 8).",
+    )(command)
+
+
 def _previous(sc: Scenario, scenario: Path, given: Path | None) -> Roster | None:
     """Last week's roster: the one given on the command line, else the scenario's."""
     path = given or previous_roster_path(sc, scenario)
@@ -198,13 +209,7 @@ def _report_written(written: list[Path], aliases: Path | None) -> str:
     show_default=True,
     help="Seconds to search before returning the best roster found.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=0, max=64),
-    default=0,
-    show_default=True,
-    help="CP-SAT search workers (0: one per core, up to 8).",
-)
+@workers_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 @click.option(
     "--weight",
@@ -402,7 +407,7 @@ def check(scenario: Path, roster: Path, previous: Path | None) -> None:
     show_default=True,
     help="Seconds to spend looking for a roster and then for the cause.",
 )
-@click.option("--workers", type=click.IntRange(min=0, max=64), default=0, show_default=True)
+@workers_option
 @reports_input_errors
 def explain(scenario: Path, time_limit: float, workers: int) -> None:
     """Say in plain words why the week in SCENARIO cannot be rostered (exit 4), or that it can (exit 0)."""
@@ -690,7 +695,7 @@ def diff(before: Path, after: Path, scenario: Path | None, output: Path | None) 
     show_default=True,
     help="Seconds per placement searched.",
 )
-@click.option("--workers", type=click.IntRange(min=0, max=64), default=0, show_default=True)
+@workers_option
 @click.option(
     "-o",
     "--output",

@@ -46,6 +46,7 @@ from .cli import (
     main,
     out,
     reports_input_errors,
+    workers_option,
 )
 from .comparison import Row, comparison_csv, write_comparison
 from .files import write_atomic
@@ -234,13 +235,32 @@ def _task_options(
     )
 
 
-def _write(scenario: Scenario, report: TaskReport, folder: Path) -> str | None:
-    """Write one task's views; the error text if its roster failed the check here."""
-    try:
-        write_task_outputs(scenario, report, folder)
-    except ValueError as exc:
-        return str(exc)
-    return None
+def _solve_weeks(
+    weeks: list[tuple[str, Scenario]],
+    out_dir: Path,
+    options: TaskOptions,
+    backend_choice: tuple[int | None, int, str | None, int | None],
+    task_timeout: float | None,
+) -> list[dict[str, Any]]:
+    """Solve each named week as a task, write its folder OUT_DIR/NAME, and return its numbers.
+
+    ``backend_choice`` is (jobs, task workers, scheduler, dask_local) as given. A roster
+    that fails the check here is written nowhere and its week counts as failed.
+    """
+    if not weeks:
+        return []
+    tasks = [make_task(name, week, options) for name, week in weeks]
+    with _backend(*backend_choice) as backend:
+        reports = _run_with_progress(tasks, backend, task_timeout or default_timeout(options))
+    results = []
+    for (name, week), report in zip(weeks, reports, strict=True):
+        numbers = _numbers(report)
+        try:
+            write_task_outputs(week, report, out_dir / name)
+        except ValueError as exc:
+            numbers.update(verdict="failed", error=str(exc))
+        results.append(numbers)
+    return results
 
 
 @main.command()
@@ -319,18 +339,12 @@ def whatif(
     applied = study_variants(base, study, str(study_path or "<command line>"))
     out_dir = out_dir or Path("out") / f"{scenario.stem}-whatif"
     options = _task_options(time_limit, task_workers, seed, strict, weights)
-    tasks = [make_task(v.name, v.scenario, options) for v in applied]
-    with _backend(jobs, task_workers, scheduler, dask_local) as backend:
-        reports = _run_with_progress(tasks, backend, task_timeout or default_timeout(options))
+    weeks = [(v.name, v.scenario) for v in applied]
+    results = _solve_weeks(weeks, out_dir, options, (jobs, task_workers, scheduler, dask_local), task_timeout)
     rows = []
-    for variant, report in zip(applied, reports, strict=True):
-        folder = out_dir / variant.name
+    for variant, numbers in zip(applied, results, strict=True):
         # JSON, not YAML: write_scenario's YAML of an `objective` section does not load back (a bug there)
-        write_scenario(variant.scenario, folder / "scenario.json")
-        problem = _write(variant.scenario, report, folder)
-        numbers = _numbers(report)
-        if problem:
-            numbers.update(verdict="failed", error=problem)
+        write_scenario(variant.scenario, out_dir / variant.name / "scenario.json")
         rows.append(Row(variant.name, numbers, variant.description, variant.notes))
     title = study.study or f"What if — {base.program.name}"
     subtitle = (
@@ -390,7 +404,7 @@ def _profile_files(names: tuple[str, ...]) -> tuple[dict[str, PatientProfile], l
     show_default=True,
     help="Seconds per probe; a probe that runs out is 'undecided', never counted as infeasible.",
 )
-@click.option("--workers", type=click.IntRange(min=0, max=64), default=0, show_default=True)
+@workers_option
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--max", "ceiling", type=click.IntRange(min=1, max=20000), default=1000, show_default=True)
 @click.option(
@@ -555,18 +569,8 @@ def batch(
         err.print(Text(f"{name}: not solved, the scenario has {len(problems)} problem(s):"), style="red")
         for problem in problems:
             err.print(Text(f"  {problem}"), style="red")
-    tasks = [make_task(name, week, options) for name, week in weeks]
-    reports: list[TaskReport] = []
-    if tasks:
-        with _backend(jobs, task_workers, scheduler, dask_local) as backend:
-            reports = _run_with_progress(tasks, backend, task_timeout or default_timeout(options))
-    rows = []
-    for (name, week), report in zip(weeks, reports, strict=True):
-        numbers = _numbers(report)
-        problem = _write(week, report, out_dir / name)
-        if problem:
-            numbers.update(verdict="failed", error=problem)
-        rows.append(Row(name, numbers))
+    results = _solve_weeks(weeks, out_dir, options, (jobs, task_workers, scheduler, dask_local), task_timeout)
+    rows = [Row(name, numbers) for (name, _), numbers in zip(weeks, results, strict=True)]
     for name, problems in broken:
         rows.append(Row(name, {"verdict": "failed", "error": f"input: {problems[0]}", "attempts": 0}))
     written = write_atomic(out_dir / "summary.csv", comparison_csv(rows))
