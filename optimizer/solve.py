@@ -145,8 +145,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 TUNED_PORTFOLIOS: dict[int, dict[str, object]] = {
     # Two workers, both on the strongest linear relaxation with symmetry handling
     # (CP-SAT interleaves its neighbourhood search on the second). Measured with
-    # `iop-roster bench` on the S, M and L families against CP-SAT's own two-worker
-    # choice: bounds 20-45 % higher at 60 s, first rosters as fast (README, Benchmarks).
+    # `iop-roster bench` (README, Full run) together with strengthen.py against the
+    # plain model on CP-SAT's defaults: higher bounds on every S, M and L week, lower
+    # gaps on M and tight weeks, first rosters as fast; worse rosters on some S weeks.
     2: {"subsolvers": ["max_lp_sym"]},
 }
 """CP-SAT parameters by worker count; counts not listed keep CP-SAT's own portfolio."""

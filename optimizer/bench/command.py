@@ -74,20 +74,14 @@ def run_bench(
     return records, write_report(records, settings, config.output())
 
 
-DERIVED = ("reference_bound", "time_to_first_s", "time_to_best_s", "gap", "time_to_gap_1pct_s")
-
-
 def merge_results(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
     """The runs of every folder with their gaps derived afresh, merged settings, last finish."""
     documents = [json.loads((folder / "results.json").read_text(encoding="utf-8")) for folder in folders]
     cores = {(d["machine"]["cores"], d["machine"]["cpu"], d["machine"]["ortools"]) for d in documents}
     if len(cores) > 1:
         raise ValueError(f"runs from different machines or versions cannot be merged: {sorted(cores)}")
-    records = []
-    for document in documents:
-        for record in document["runs"]:
-            records.append({k: v for k, v in record.items() if k not in DERIVED and not k.startswith("gap_")})
-    add_gaps(records)
+    records = [record for document in documents for record in document["runs"]]
+    add_gaps(records)  # overwrites every figure derived from another run's bound
     settings = {
         "command": " && ".join(d["settings"]["command"] for d in documents),
         "merged_from": [str(folder) for folder in folders],

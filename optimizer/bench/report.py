@@ -27,6 +27,9 @@ from . import timeline
 from .runner import CHECKPOINTS, complete
 from .timeline import Event
 
+GAP_COLUMNS = " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
+"""The Markdown headers of the gaps read off the timeline at each checkpoint."""
+
 CSV_COLUMNS = [
     "family", "week", "patients", "peer", "workers", "label", "run", "status", "time_limit_s",
     "time_to_first_s", "time_to_best_s", "time_to_gap_1pct_s", "objective", "solver_objective",
@@ -93,9 +96,7 @@ def markdown_table(records: list[dict[str, Any]]) -> str:
     """One row per run: the numbers the README's Benchmarks table shows."""
     head = (
         "| week | patients | peer | status | first roster (s) | best (s) | objective | best bound | "
-        "LP bound | gap | "
-        + " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
-        + " | build (s) | peak MB | checker |"
+        f"LP bound | gap | {GAP_COLUMNS} | build (s) | peak MB | checker |"
     )
     rows = [head, "|" + "|".join(["---"] * 4 + ["---:"] * (8 + len(CHECKPOINTS)) + ["---"]) + "|"]
     for r in records:
@@ -142,9 +143,7 @@ def family_table(records: list[dict[str, Any]]) -> str:
     for r in records:
         groups[(r["family"], r["label"])].append(r)
     lines = [
-        "| family | patients | peer | first roster (s) | "
-        + " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
-        + " | build (s) | peak MB | checker |",
+        f"| family | patients | peer | first roster (s) | {GAP_COLUMNS} | build (s) | peak MB | checker |",
         "|---|---:|---|" + "---:|" * (3 + len(CHECKPOINTS)) + "---|",
     ]
 
@@ -172,6 +171,7 @@ def family_table(records: list[dict[str, Any]]) -> str:
 
 PLAIN_PEERS = ("highs", "cpsat-ref")
 """The plain formulations our CP-SAT solve is measured against in every run."""
+RATIO_TIMES = ("time_to_first_s", "time_to_gap_1pct_s")
 
 
 def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -191,12 +191,12 @@ def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             reference = runs.get(label.replace("cpsat", "cpsat-ref", 1))
             peers = {"highs": runs.get("highs"), "cpsat-ref": reference}
             row: dict[str, Any] = {"week": week, "cpsat": label, "gap": r.get("gap")}
+            row.update((key, r.get(key)) for key in RATIO_TIMES)
             for name in PLAIN_PEERS:
                 theirs = peers[name]
                 row[f"gap_{name}"] = theirs.get("gap") if theirs else None
-                for key in ("time_to_first_s", "time_to_gap_1pct_s"):
+                for key in RATIO_TIMES:
                     a, b = r.get(key), theirs.get(key) if theirs else None
-                    row[key] = a
                     row[f"{key}/{name}"] = a / b if a is not None and b else None
                     row[f"{key}/{name}:only_ours"] = a is not None and theirs is not None and b is None
             out.append(row)
@@ -213,7 +213,7 @@ def ratio_table(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         cells = [row["week"], row["cpsat"]]
         for name in PLAIN_PEERS:
-            for key in ("time_to_first_s", "time_to_gap_1pct_s"):
+            for key in RATIO_TIMES:
                 only_ours = row[f"{key}/{name}:only_ours"]
                 cells.append(
                     f"only ours ({_fmt(row[key])} s)" if only_ours else _fmt(row[f"{key}/{name}"], 2)
