@@ -72,13 +72,14 @@ def session_count_floor(m: RosterModel, floors: dict[int, tuple[int, list]]) -> 
             m.model.add(sum(sessions[track]) >= math.ceil(seats / largest[track]))
 
 
+VALID_INEQUALITIES = {"group_count_floor": group_count_floor, "session_count_floor": session_count_floor}
+STRENGTHENINGS: tuple[str, ...] = tuple(VALID_INEQUALITIES)
+
+
 def strengthen(m: RosterModel, improvements: tuple[str, ...]) -> None:
-    """Add the chosen valid inequalities (see ``STRENGTHENINGS``)."""
+    """Add the chosen valid inequalities (names from ``STRENGTHENINGS``)."""
+    if not improvements:
+        return
     floors = _group_floors(m)
-    if "group_count_floor" in improvements:
-        group_count_floor(m, floors)
-    if "session_count_floor" in improvements:
-        session_count_floor(m, floors)
-
-
-STRENGTHENINGS: tuple[str, ...] = ("group_count_floor", "session_count_floor")
+    for name in improvements:
+        VALID_INEQUALITIES[name](m, floors)
