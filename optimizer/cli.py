@@ -33,7 +33,7 @@ from .roster import Roster, load_roster
 from .scenario import Problem, Scenario, ScenarioError, load_scenario, scenario_from_dict, scenario_warnings
 from .scenario.load import load_items, previous_roster_path, scenario_files
 from .scenario.write import scenario_document, write_scenario
-from .solve import Progress, SolveOptions
+from .solve import Progress, SolveOptions, parse_parameter
 from .views import FORMATS, SHARED_FORMATS, output_names, parse_formats, write_views
 from .views.summary import summary_rows
 from .workflow import (
@@ -546,6 +546,14 @@ def _names(text: str, option: str) -> list[str]:
     help="Folder for results (default: benchmarks/results/<suite>).",
 )
 @click.option("--keep-rosters", is_flag=True, help="Also keep every roster, in benchmarks/cache/rosters/.")
+@click.option(
+    "--cpsat-param",
+    "cpsat_params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A CP-SAT parameter for the cpsat peer, over its tuned portfolio (repeatable; lists "
+    "comma-separated, e.g. subsolvers=max_lp_sym,default_lp). The cpsat-ref peer keeps CP-SAT's defaults.",
+)
 def bench(
     suites: str,
     peers: str,
@@ -556,12 +564,18 @@ def bench(
     memory_limit: float | None,
     out_dir: Path | None,
     keep_rosters: bool,
+    cpsat_params: tuple[str, ...],
 ) -> None:
     """Solve benchmark weeks with CP-SAT, a HiGHS MIP and a greedy baseline; write tables and plots."""
     from .bench.command import BenchConfig, run_bench  # matplotlib and friends only when benchmarking
     from .bench.report import checker_cell
     from .bench.suites import SuiteError
 
+    for text in cpsat_params:
+        try:
+            parse_parameter(text)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--cpsat-param") from exc
     counts = _names(workers, "--workers")
     if not all(c.isdigit() and int(c) > 0 for c in counts):
         raise click.BadParameter(f"{workers!r}: expected whole numbers ≥ 1, e.g. 1,2", param_hint="--workers")
@@ -575,6 +589,7 @@ def bench(
         memory_limit_mb=memory_limit * 1024 if memory_limit else None,
         out_dir=out_dir,
         keep_rosters=keep_rosters,
+        cpsat_parameters=tuple(cpsat_params),
     )
 
     def progress(done: int, total: int, r: dict[str, Any]) -> None:

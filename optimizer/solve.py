@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
+from google.protobuf.descriptor import FieldDescriptor
+from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from .instance import Instance
@@ -177,6 +179,48 @@ def parameters(options: SolveOptions) -> dict[str, object]:
         params["max_time_in_seconds"] = 3.0 * options.time_limit + 10.0
     params.update(options.parameters)
     return params
+
+
+def parse_parameter(text: str) -> tuple[str, object]:
+    """``NAME=VALUE`` as a typed CP-SAT parameter, checked against CP-SAT's own schema.
+
+    Lists (repeated fields such as ``subsolvers``) are comma-separated; booleans are
+    true/false. Raises ValueError naming what was expected, so a typo is an error
+    rather than a run that silently measures the defaults.
+    """
+    name, sep, raw = text.partition("=")
+    name, raw = name.strip(), raw.strip()
+    fields = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
+    if not sep or not name or not raw:
+        raise ValueError(f"{text!r}: expected NAME=VALUE, e.g. linearization_level=2")
+    if name not in fields:
+        raise ValueError(f"{name!r} is not a CP-SAT parameter (see ortools/sat/sat_parameters.proto)")
+    desc = fields[name]
+    repeated = desc.label == FieldDescriptor.LABEL_REPEATED
+    try:
+        values = [_typed(desc, part.strip()) for part in (raw.split(",") if repeated else [raw])]
+        sat_parameters_pb2.SatParameters(**{name: values if repeated else values[0]})
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name}={raw!r}: {exc}") from None
+    return name, values if repeated else values[0]
+
+
+def _typed(desc: FieldDescriptor, raw: str) -> object:
+    """One value of a parameter field, converted to the field's type."""
+    if desc.type == FieldDescriptor.TYPE_BOOL:
+        if raw.lower() not in ("true", "false"):
+            raise ValueError("expected true or false")
+        return raw.lower() == "true"
+    if desc.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
+        return float(raw)
+    if desc.type == FieldDescriptor.TYPE_ENUM:
+        value = desc.enum_type.values_by_name.get(raw)
+        if value is None:
+            raise ValueError(f"expected one of {', '.join(desc.enum_type.values_by_name)}")
+        return value.number
+    if desc.type == FieldDescriptor.TYPE_STRING:
+        return raw
+    return int(raw)
 
 
 def _run(

@@ -17,7 +17,7 @@ from optimizer.bench.child import priced_timeline
 from optimizer.bench.command import merge_results
 from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
 from optimizer.bench.report import family_table, ratio_table, ratios, write_report
-from optimizer.bench.runner import RunSpec, add_gaps, run_one
+from optimizer.bench.runner import RunSpec, add_gaps, peer_label, plan, run_one
 from optimizer.bench.suites import BenchWeek, SuiteError, load_suites, select
 from optimizer.bench.timeline import (
     Event,
@@ -33,6 +33,7 @@ from optimizer.cli import main
 from optimizer.generate import GeneratorSettings, generate
 from optimizer.scenario import Scenario, load_scenario, scenario_from_dict
 from optimizer.scenario.write import write_scenario
+from optimizer.solve import parse_parameter
 from tests.factories import make_patient, make_therapist, tiny_document
 
 
@@ -252,17 +253,20 @@ def test_a_roster_with_declared_shortfalls_gets_no_gap_and_no_time() -> None:
 def test_ratios_compare_our_cpsat_with_each_plain_peer_at_the_same_worker_count() -> None:
     """Ours against HiGHS and the reference at the same worker count; None where one never got there."""
 
-    def run(peer: str, workers: int | None, first: float, to_1pct: float | None) -> dict[str, Any]:
-        label = f"{peer}/{workers}w" if workers else peer
-        return {"week": "w", "peer": peer, "label": label, "gap": 0.0,
-                "time_to_first_s": first, "time_to_gap_1pct_s": to_1pct}  # fmt: skip
+    def run(
+        peer: str, workers: int | None, first: float, to_1pct: float | None, params: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        return {"week": "w", "peer": peer, "workers": workers, "label": peer_label(peer, workers, params),
+                "gap": 0.0, "time_to_first_s": first, "time_to_gap_1pct_s": to_1pct}  # fmt: skip
 
     records = [
         run("cpsat", 1, 2.0, None), run("cpsat", 2, 1.0, 4.0),
-        run("cpsat-ref", 1, 1.0, 8.0), run("cpsat-ref", 2, 4.0, 40.0), run("highs", None, 2.0, 8.0),
+        run("cpsat", 2, 2.0, 8.0, ("symmetry_level=0",)), run("cpsat-ref", 1, 1.0, 8.0),
+        run("cpsat-ref", 2, 4.0, 40.0), run("highs", None, 2.0, 8.0),
     ]  # fmt: skip
     rows = {row["cpsat"]: row for row in ratios(records)}
-    assert set(rows) == {"cpsat/1w", "cpsat/2w"}
+    assert set(rows) == {"cpsat/1w", "cpsat/2w", "cpsat[symmetry_level=0]/2w"}
+    assert rows["cpsat[symmetry_level=0]/2w"]["time_to_gap_1pct_s/cpsat-ref"] == pytest.approx(0.2)
     assert rows["cpsat/2w"]["time_to_gap_1pct_s/cpsat-ref"] == pytest.approx(0.1)
     assert rows["cpsat/2w"]["time_to_gap_1pct_s/highs"] == pytest.approx(0.5)
     assert rows["cpsat/2w"]["time_to_first_s/cpsat-ref"] == pytest.approx(0.25)
@@ -295,8 +299,52 @@ def test_runs_of_one_machine_merge_into_one_report_with_gaps_derived_again(tmp_p
         merge_results([first, part("c", "greedy", 0.0, {**machine, "cores": 8})])
 
 
+def test_cpsat_parameters_are_typed_by_cp_sats_own_schema() -> None:
+    """NAME=VALUE gets the field's type, lists comma-separated; a typo is an error, not a silent default."""
+    assert parse_parameter("subsolvers=max_lp_sym, default_lp") == (
+        "subsolvers",
+        ["max_lp_sym", "default_lp"],
+    )
+    assert parse_parameter("linearization_level=2") == ("linearization_level", 2)
+    assert parse_parameter("use_lns_only=true") == ("use_lns_only", True)
+    assert parse_parameter("relative_gap_limit=0.01") == ("relative_gap_limit", 0.01)
+    assert parse_parameter("search_branching=FIXED_SEARCH") == ("search_branching", 1)
+    for text, expected in (
+        ("linearization_level", "NAME=VALUE"),
+        ("linearisation_level=2", "not a CP-SAT parameter"),
+        ("linearization_level=two", "linearization_level='two'"),
+        ("use_lns_only=yes", "true or false"),
+        ("search_branching=SIDEWAYS", "FIXED_SEARCH"),
+    ):
+        with pytest.raises(ValueError, match=expected):
+            parse_parameter(text)
+
+
+def test_cpsat_parameters_reach_our_peer_only(tiny_week: tuple[BenchWeek, Path], tmp_path: Path) -> None:
+    """--cpsat-param names and changes the cpsat runs; the reference keeps CP-SAT's defaults."""
+    week, _ = tiny_week
+    specs = plan(
+        [week],
+        ["cpsat", "cpsat-ref"],
+        [1],
+        10.0,
+        cache_dir=tmp_path,
+        cpsat_parameters=("max_time_in_seconds=1e-9",),
+    )
+    assert [s.label() for s in specs] == ["cpsat[max_time_in_seconds=1e-9]/1w", "cpsat-ref/1w"]
+    starved, reference = (run_one(s, timeout=60) for s in specs)
+    assert starved["cpsat_parameters"] == ["max_time_in_seconds=1e-9"] and reference["cpsat_parameters"] == []
+    assert starved["run"] == "ok" and not starved["has_roster"]  # the override stopped the search at once
+    assert reference["status"] == "OPTIMAL" and reference["objective"] == 37
+
+
 def test_bench_command_rejects_unknown_names() -> None:
-    """Unknown suites, peers or worker counts are usage errors (exit 2), before anything runs."""
-    for args in (["--suite", "nope"], ["--peers", "gurobi"], ["--workers", "two"]):
+    """Unknown suites, peers, worker counts or CP-SAT parameters: usage errors (exit 2), nothing run."""
+    for args in (
+        ["--suite", "nope"],
+        ["--peers", "gurobi"],
+        ["--workers", "two"],
+        ["--cpsat-param", "nope=1"],
+    ):
         result = CliRunner().invoke(main, ["bench", *args])
         assert result.exit_code == 2, result.output

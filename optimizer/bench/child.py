@@ -86,7 +86,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     scenario = load_scenario(args.scenario)
     solve_week = load_peer(args.peer)
     recorder = _Recorder(Path(str(args.result) + ".events"))
-    options = PeerOptions(time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+    parameters = {}
+    if args.param:  # only CP-SAT runs get parameters; the HiGHS process must never load ortools
+        from ..solve import parse_parameter
+
+        parameters = dict(parse_parameter(text) for text in args.param)
+    options = PeerOptions(args.time_limit, args.workers, args.seed, parameters)
     output = solve_week(scenario, options, recorder.emit)
     solve_end = recorder.elapsed()
     report = check_roster(scenario, output.roster) if output.roster is not None else None
@@ -131,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--roster", type=Path, default=None, help="Also write the roster here.")
+    parser.add_argument("--param", action="append", default=[], help="A CP-SAT parameter, NAME=VALUE.")
     args = parser.parse_args(argv)
     document = run(args)
     write_atomic(args.result, json.dumps(document, indent=1) + "\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ class BenchConfig:
     cache_dir: Path = CACHE_DIR
     out_dir: Path | None = None
     keep_rosters: bool = False
+    cpsat_parameters: tuple[str, ...] = ()  # NAME=VALUE, for the cpsat peer
 
     def command(self) -> str:
         """The command line that repeats this run."""
@@ -35,6 +37,7 @@ class BenchConfig:
             f"iop-roster bench --suite {','.join(self.suites)} --peers {','.join(self.peers)} "
             f"--time-limit {self.time_limit:g} --workers {','.join(map(str, self.workers))}"
             + (f" --seed {self.seed}" if self.seed else "")
+            + "".join(f" --cpsat-param {shlex.quote(p)}" for p in self.cpsat_parameters)
         )
 
     def output(self) -> Path:
@@ -47,7 +50,10 @@ def run_bench(
 ) -> tuple[list[dict[str, Any]], list[Path]]:
     """Run every peer on every week of the chosen suites and write the report; return both."""
     weeks = select(load_suites(config.suites_file), config.suites)
-    specs = plan(weeks, config.peers, config.workers, config.time_limit, config.seed, config.cache_dir)
+    specs = plan(
+        weeks, config.peers, config.workers, config.time_limit, config.seed, config.cache_dir,
+        config.cpsat_parameters,
+    )  # fmt: skip
     done = 0
 
     def progress(record: dict[str, Any]) -> None:
@@ -65,6 +71,7 @@ def run_bench(
         "time_limit_s": config.time_limit,
         "cpsat_workers": config.workers,
         "seed": config.seed,
+        "cpsat_parameters": list(config.cpsat_parameters),
         "timeout_s": config.timeout,
         "memory_limit_mb": config.memory_limit_mb,
         "weeks": {

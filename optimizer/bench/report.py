@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 
 from ..files import write_atomic
 from . import timeline
-from .runner import CHECKPOINTS, complete
+from .runner import CHECKPOINTS, complete, peer_label
 from .timeline import Event
 
 GAP_COLUMNS = " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
@@ -188,7 +188,7 @@ def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for label, r in runs.items():
             if r["peer"] != "cpsat":
                 continue
-            reference = runs.get(label.replace("cpsat", "cpsat-ref", 1))
+            reference = runs.get(peer_label("cpsat-ref", r["workers"]))
             peers = {"highs": runs.get("highs"), "cpsat-ref": reference}
             row: dict[str, Any] = {"week": week, "cpsat": label, "gap": r.get("gap")}
             row.update((key, r.get(key)) for key in RATIO_TIMES)

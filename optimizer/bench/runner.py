@@ -46,10 +46,17 @@ class RunSpec:
     workers: int | None
     time_limit: float
     seed: int = 0
+    parameters: tuple[str, ...] = ()  # NAME=VALUE CP-SAT parameters of the cpsat peer
 
     def label(self) -> str:
         """The peer as tables and plots name it: 'cpsat/2w', 'highs', 'greedy'."""
-        return f"{self.peer}/{self.workers}w" if self.workers is not None else self.peer
+        return peer_label(self.peer, self.workers, self.parameters)
+
+
+def peer_label(peer: str, workers: int | None, parameters: tuple[str, ...] = ()) -> str:
+    """'cpsat/2w', 'cpsat[linearization_level=2]/2w', 'highs': a run's name in tables and plots."""
+    name = f"{peer}[{' '.join(parameters)}]" if parameters else peer
+    return f"{name}/{workers}w" if workers is not None else name
 
 
 def default_timeout(time_limit: float) -> float:
@@ -80,6 +87,8 @@ def run_one(
         ]  # fmt: skip
         if spec.workers is not None:
             command += ["--workers", str(spec.workers)]
+        for parameter in spec.parameters:
+            command += ["--param", parameter]
         if roster_dir is not None:
             command += [
                 "--roster",
@@ -169,6 +178,7 @@ def _base_record(spec: RunSpec) -> dict[str, Any]:
         "label": spec.label(),
         "time_limit_s": spec.time_limit,
         "seed": spec.seed,
+        "cpsat_parameters": list(spec.parameters),
         "status": None,
         "objective": None,
         "best_bound": None,
@@ -186,8 +196,12 @@ def plan(
     time_limit: float,
     seed: int = 0,
     cache_dir: Path = CACHE_DIR,
+    cpsat_parameters: tuple[str, ...] = (),
 ) -> list[RunSpec]:
-    """Every (week, peer, worker count) to run, generating weeks into the cache as needed."""
+    """Every (week, peer, worker count) to run, generating weeks into the cache as needed.
+
+    ``cpsat_parameters`` (NAME=VALUE) apply to the ``cpsat`` peer alone.
+    """
     unknown = [p for p in peers if p not in PEERS]
     if unknown:
         raise ValueError(f"unknown peer(s) {', '.join(unknown)}; choose from {', '.join(PEERS)}")
@@ -197,7 +211,8 @@ def plan(
         patients = len(load_scenario(path).patients)
         for peer in peers:
             for count in workers if peer in USES_WORKERS else [None]:
-                specs.append(RunSpec(week, path, patients, peer, count, time_limit, seed))
+                own = cpsat_parameters if peer == "cpsat" else ()
+                specs.append(RunSpec(week, path, patients, peer, count, time_limit, seed, own))
     return specs
 
 

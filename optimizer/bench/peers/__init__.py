@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...roster import Roster
 from ...scenario import Scenario
@@ -29,11 +29,17 @@ Emit = Callable[[float | None, float | None], None]
 
 @dataclass(frozen=True)
 class PeerOptions:
-    """What every peer is given: the same wall-clock limit for the search."""
+    """What every peer is given: the same wall-clock limit for the search.
+
+    ``parameters`` (from ``bench --cpsat-param``) go to our CP-SAT peer over its tuned
+    portfolio, so a parameter set is measured against the plain peers in one run; the
+    reference peer keeps CP-SAT's defaults whatever is given.
+    """
 
     time_limit: float
     workers: int | None = None
     seed: int = 0
+    parameters: dict[str, object] = field(default_factory=dict)  # CP-SAT parameters for ``cpsat`` only
 
 
 @dataclass(frozen=True)

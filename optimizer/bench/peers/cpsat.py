@@ -37,7 +37,7 @@ def _solve(scenario: Scenario, options: PeerOptions, emit: Emit, reference: bool
         time_limit=options.time_limit,
         workers=options.workers or 0,
         seed=options.seed,
-        parameters=wall_clock,
+        parameters=wall_clock if reference else {**wall_clock, **options.parameters},
         **({"improvements": (), "tuned": False} if reference else {}),
     )
     result = solve(scenario, solve_options, on_progress=progress)
