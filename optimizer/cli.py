@@ -525,7 +525,13 @@ def _names(text: str, option: str) -> list[str]:
     help="Search seconds per peer and week (wall clock).",
 )
 @click.option("--workers", default="1,2", show_default=True, help="CP-SAT worker counts to measure.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the searches.")
+@click.option(
+    "--seed",
+    "seeds",
+    default="0",
+    show_default=True,
+    help="Random seeds of the searches; several (e.g. 0,1,2) run everything once per seed.",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),
@@ -559,7 +565,7 @@ def bench(
     peers: str,
     time_limit: float,
     workers: str,
-    seed: int,
+    seeds: str,
     timeout: float | None,
     memory_limit: float | None,
     out_dir: Path | None,
@@ -579,12 +585,17 @@ def bench(
     counts = _names(workers, "--workers")
     if not all(c.isdigit() and int(c) > 0 for c in counts):
         raise click.BadParameter(f"{workers!r}: expected whole numbers ≥ 1, e.g. 1,2", param_hint="--workers")
+    seed_list = _names(seeds, "--seed")
+    if not all(s.isdigit() for s in seed_list) or len(set(seed_list)) < len(seed_list):
+        raise click.BadParameter(
+            f"{seeds!r}: expected distinct whole numbers, e.g. 0,1,2", param_hint="--seed"
+        )
     config = BenchConfig(
         suites=_names(suites, "--suite"),
         peers=_names(peers, "--peers"),
         time_limit=time_limit,
         workers=[int(c) for c in counts],
-        seed=seed,
+        seeds=[int(s) for s in seed_list],
         timeout=timeout,
         memory_limit_mb=memory_limit * 1024 if memory_limit else None,
         out_dir=out_dir,
@@ -594,9 +605,11 @@ def bench(
 
     def progress(done: int, total: int, r: dict[str, Any]) -> None:
         objective = "" if r.get("objective") is None else f", objective {r['objective']}"
+        seed = f" seed {r['seed']}" if len(config.seeds) > 1 else ""
         out.print(
             Text(
-                f"[{done}/{total}] {r['week']} {r['label']}: {r.get('status') or r['run']}{objective}, "
+                f"[{done}/{total}] {r['week']} {r['label']}{seed}: "
+                f"{r.get('status') or r['run']}{objective}, "
                 f"checker {checker_cell(r)} ({r['wall_s']:.1f} s)"
             )
         )

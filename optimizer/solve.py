@@ -196,7 +196,7 @@ def parse_parameter(text: str) -> tuple[str, object]:
     if name not in fields:
         raise ValueError(f"{name!r} is not a CP-SAT parameter (see ortools/sat/sat_parameters.proto)")
     desc = fields[name]
-    repeated = desc.label == FieldDescriptor.LABEL_REPEATED
+    repeated = desc.is_repeated
     try:
         values = [_typed(desc, part.strip()) for part in (raw.split(",") if repeated else [raw])]
         sat_parameters_pb2.SatParameters(**{name: values if repeated else values[0]})

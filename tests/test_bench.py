@@ -338,13 +338,35 @@ def test_cpsat_parameters_reach_our_peer_only(tiny_week: tuple[BenchWeek, Path],
     assert reference["status"] == "OPTIMAL" and reference["objective"] == 37
 
 
+def test_several_seeds_run_everything_once_per_seed_and_pair_by_seed(
+    tiny_week: tuple[BenchWeek, Path], tmp_path: Path
+) -> None:
+    """Each seed is a run of its own, the seed reaches the solver, and ratios pair runs of one seed."""
+    week, _ = tiny_week
+    specs = plan([week], ["cpsat", "cpsat-ref"], [2], 5.0, seeds=[3, 4], cache_dir=tmp_path)
+    assert [(s.label(), s.seed) for s in specs] == [
+        ("cpsat/2w", 3), ("cpsat-ref/2w", 3), ("cpsat/2w", 4), ("cpsat-ref/2w", 4),
+    ]  # fmt: skip
+    records = [run_one(s, timeout=60) for s in specs]
+    assert [r["seed"] for r in records] == [3, 3, 4, 4] and all(r["checker_ok"] for r in records)
+    add_gaps(records)
+    rows = ratios(records)
+    assert [(row["seed"], row["cpsat"]) for row in rows] == [(3, "cpsat/2w"), (4, "cpsat/2w")]
+    assert family_table(records).count("| 2/2 OK |") == 2  # one line per peer, over both seeds
+    written = write_report(records, {"command": "test"}, tmp_path / "out")
+    assert "| tiny | 4 | 6 | cpsat/2w |" in (tmp_path / "out" / "summary.md").read_text()
+    assert {p.name for p in written} >= {"summary.md", "gap-T.png"}
+
+
 def test_bench_command_rejects_unknown_names() -> None:
-    """Unknown suites, peers, worker counts or CP-SAT parameters: usage errors (exit 2), nothing run."""
+    """Unknown suites, peers, CP-SAT parameters, bad worker counts or seeds: usage errors (exit 2)."""
     for args in (
         ["--suite", "nope"],
         ["--peers", "gurobi"],
         ["--workers", "two"],
         ["--cpsat-param", "nope=1"],
+        ["--seed", "one"],
+        ["--seed", "1,1"],
     ):
         result = CliRunner().invoke(main, ["bench", *args])
         assert result.exit_code == 2, result.output

@@ -22,7 +22,7 @@ class BenchConfig:
     peers: list[str] = field(default_factory=lambda: ["cpsat", "cpsat-ref", "highs", "greedy"])
     time_limit: float = 60.0
     workers: list[int] = field(default_factory=lambda: [1, 2])
-    seed: int = 0
+    seeds: list[int] = field(default_factory=lambda: [0])  # every run once per seed
     timeout: float | None = None
     memory_limit_mb: float | None = None
     suites_file: Path = SUITES_FILE
@@ -36,7 +36,7 @@ class BenchConfig:
         return (
             f"iop-roster bench --suite {','.join(self.suites)} --peers {','.join(self.peers)} "
             f"--time-limit {self.time_limit:g} --workers {','.join(map(str, self.workers))}"
-            + (f" --seed {self.seed}" if self.seed else "")
+            + (f" --seed {','.join(map(str, self.seeds))}" if self.seeds != [0] else "")
             + "".join(f" --cpsat-param {shlex.quote(p)}" for p in self.cpsat_parameters)
         )
 
@@ -51,7 +51,7 @@ def run_bench(
     """Run every peer on every week of the chosen suites and write the report; return both."""
     weeks = select(load_suites(config.suites_file), config.suites)
     specs = plan(
-        weeks, config.peers, config.workers, config.time_limit, config.seed, config.cache_dir,
+        weeks, config.peers, config.workers, config.time_limit, config.seeds, config.cache_dir,
         config.cpsat_parameters,
     )  # fmt: skip
     done = 0
@@ -70,7 +70,7 @@ def run_bench(
         "peers": config.peers,
         "time_limit_s": config.time_limit,
         "cpsat_workers": config.workers,
-        "seed": config.seed,
+        "seeds": config.seeds,
         "cpsat_parameters": list(config.cpsat_parameters),
         "timeout_s": config.timeout,
         "memory_limit_mb": config.memory_limit_mb,

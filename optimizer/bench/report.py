@@ -31,7 +31,7 @@ GAP_COLUMNS = " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
 """The Markdown headers of the gaps read off the timeline at each checkpoint."""
 
 CSV_COLUMNS = [
-    "family", "week", "patients", "peer", "workers", "label", "run", "status", "time_limit_s",
+    "family", "week", "seed", "patients", "peer", "workers", "label", "run", "status", "time_limit_s",
     "time_to_first_s", "time_to_best_s", "time_to_gap_1pct_s", "objective", "solver_objective",
     "best_bound", "lp_bound", "reference_bound", "gap", *[f"gap_{t:g}s" for t in CHECKPOINTS],
     "build_time_s", "lp_time_s", "peak_rss_mb", "wall_s", "num_variables", "num_constraints",
@@ -95,16 +95,17 @@ def checker_cell(r: dict[str, Any]) -> str:
 def markdown_table(records: list[dict[str, Any]]) -> str:
     """One row per run: the numbers the README's Benchmarks table shows."""
     head = (
-        "| week | patients | peer | status | first roster (s) | best (s) | objective | best bound | "
+        "| week | seed | patients | peer | status | first roster (s) | best (s) | objective | best bound | "
         f"LP bound | gap | {GAP_COLUMNS} | build (s) | peak MB | checker |"
     )
-    rows = [head, "|" + "|".join(["---"] * 4 + ["---:"] * (8 + len(CHECKPOINTS)) + ["---"]) + "|"]
+    rows = [head, "|" + "|".join(["---"] * 5 + ["---:"] * (8 + len(CHECKPOINTS)) + ["---"]) + "|"]
     for r in records:
         rows.append(
             "| "
             + " | ".join(
                 [
                     r["week"],
+                    str(r.get("seed", 0)),
                     str(r["patients"]),
                     r["label"],
                     _fmt(r.get("status")),
@@ -134,7 +135,7 @@ def _median(values: list[float]) -> float | None:
 
 
 def family_table(records: list[dict[str, Any]]) -> str:
-    """Per family and peer: medians over its weeks (blank where no week has the figure).
+    """Per family and peer: medians over its runs, every week and seed (blank where none has the figure).
 
     The checker column counts the weeks whose roster passed the checker and meets every
     rule; rosters accepted only with declared shortfalls are counted apart.
@@ -175,22 +176,22 @@ RATIO_TIMES = ("time_to_first_s", "time_to_gap_1pct_s")
 
 
 def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per week and CP-SAT worker count: our CP-SAT's times divided by each plain peer's.
+    """Per week, seed and CP-SAT worker count: our CP-SAT's times divided by each plain peer's.
 
-    The reference CP-SAT peer is compared at the same worker count. A ratio below 1
-    means ours got there first; None where either never got there.
+    The reference CP-SAT peer is compared at the same worker count and seed. A ratio
+    below 1 means ours got there first; None where either never got there.
     """
-    by_week: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    by_run: dict[tuple[str, int], dict[str, dict[str, Any]]] = defaultdict(dict)
     for r in records:
-        by_week[r["week"]][r["label"]] = r
+        by_run[(r["week"], r.get("seed", 0))][r["label"]] = r
     out = []
-    for week, runs in by_week.items():
+    for (week, seed), runs in by_run.items():
         for label, r in runs.items():
             if r["peer"] != "cpsat":
                 continue
             reference = runs.get(peer_label("cpsat-ref", r["workers"]))
             peers = {"highs": runs.get("highs"), "cpsat-ref": reference}
-            row: dict[str, Any] = {"week": week, "cpsat": label, "gap": r.get("gap")}
+            row: dict[str, Any] = {"week": week, "seed": seed, "cpsat": label, "gap": r.get("gap")}
             row.update((key, r.get(key)) for key in RATIO_TIMES)
             for name in PLAIN_PEERS:
                 theirs = peers[name]
@@ -206,12 +207,12 @@ def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def ratio_table(rows: list[dict[str, Any]]) -> str:
     """The ratios as Markdown."""
     lines = [
-        "| week | CP-SAT | first roster ÷ HiGHS | gap ≤ 1 % ÷ HiGHS | first roster ÷ cpsat-ref "
+        "| week | seed | CP-SAT | first roster ÷ HiGHS | gap ≤ 1 % ÷ HiGHS | first roster ÷ cpsat-ref "
         "| gap ≤ 1 % ÷ cpsat-ref | final gap: ours | HiGHS | cpsat-ref |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
-        cells = [row["week"], row["cpsat"]]
+        cells = [row["week"], str(row["seed"]), row["cpsat"]]
         for name in PLAIN_PEERS:
             for key in RATIO_TIMES:
                 only_ours = row[f"{key}/{name}:only_ours"]
@@ -248,12 +249,15 @@ def plot_gaps(records: list[dict[str, Any]], family: str, path: Path) -> Path:
     colours = {label: f"C{n}" for n, label in enumerate(labels)}
     for n, week in enumerate(weeks):
         ax = axes[n // columns][n % columns]
+        named: set[str] = set()  # one legend entry per peer, however many seeds
         for r in (r for r in records if r["week"] == week):
             events = [Event(*e) for e in r.get("events", [])]
             horizon = max(r["time_limit_s"], max((e.time for e in events), default=0.0))
             points = timeline.gap_curve(events, r.get("reference_bound"), horizon)
             if points:
-                ax.step([t for t, _ in points], [100 * g for _, g in points], where="post", label=r["label"],
+                legend = r["label"] if r["label"] not in named else "_nolegend_"
+                named.add(r["label"])
+                ax.step([t for t, _ in points], [100 * g for _, g in points], where="post", label=legend,
                         color=colours[r["label"]])  # fmt: skip
         patients = next(r["patients"] for r in records if r["week"] == week)
         ax.set_title(f"{week} ({patients} patients)", fontsize=9)
@@ -338,7 +342,7 @@ def write_report(
         f"# Benchmark results ({stamp})\n",
         f"Machine: {cpu}; {versions}.\n",
         f"Command: `{settings['command']}`\n",
-        "## By family (medians over its weeks)\n",
+        "## By family (medians over its weeks, and seeds where several)\n",
         family_table(records),
         "## Runs\n",
         markdown_table(records),

@@ -194,12 +194,14 @@ def plan(
     peers: list[str],
     workers: list[int],
     time_limit: float,
-    seed: int = 0,
+    seeds: Iterable[int] = (0,),
     cache_dir: Path = CACHE_DIR,
     cpsat_parameters: tuple[str, ...] = (),
 ) -> list[RunSpec]:
-    """Every (week, peer, worker count) to run, generating weeks into the cache as needed.
+    """Every (week, seed, peer, worker count) to run, generating weeks into the cache as needed.
 
+    Several seeds measure the same settings more than once: one run's roster at a time
+    limit varies by a few percent with the seed, more than many changes to the search.
     ``cpsat_parameters`` (NAME=VALUE) apply to the ``cpsat`` peer alone.
     """
     unknown = [p for p in peers if p not in PEERS]
@@ -209,10 +211,11 @@ def plan(
     for week in weeks:
         path = week.materialize(cache_dir)
         patients = len(load_scenario(path).patients)
-        for peer in peers:
-            for count in workers if peer in USES_WORKERS else [None]:
-                own = cpsat_parameters if peer == "cpsat" else ()
-                specs.append(RunSpec(week, path, patients, peer, count, time_limit, seed, own))
+        for seed in seeds:
+            for peer in peers:
+                for count in workers if peer in USES_WORKERS else [None]:
+                    own = cpsat_parameters if peer == "cpsat" else ()
+                    specs.append(RunSpec(week, path, patients, peer, count, time_limit, seed, own))
     return specs
 
 
