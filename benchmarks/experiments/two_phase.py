@@ -1,0 +1,75 @@
+"""Experiment: the tuned portfolio for part of the time, then neighbourhood search only.
+
+At M size the bound of the tuned portfolio (``max_lp_sym``) settles within about 30 s
+while the roster keeps improving, so the question is whether the rest of the time is
+better spent on CP-SAT's neighbourhood search alone (``use_lns_only``), started from the
+best roster (every variable hinted) and with the proven bound kept as a constraint.
+Each week is solved both ways with the same seed, so the pairs compare.
+
+Run: .venv/bin/python benchmarks/experiments/two_phase.py M --weeks 2 --seconds 60 --split 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from ortools.sat.python import cp_model
+
+from optimizer.bench.suites import load_suites
+from optimizer.instance import Instance
+from optimizer.model import RosterModel
+from optimizer.solve import TUNED_PORTFOLIOS
+
+
+def _solve(
+    built: RosterModel, seconds: float, seed: int, extra: dict[str, object]
+) -> tuple[cp_model.CpSolver, str]:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 2
+    solver.parameters.random_seed = seed
+    for name, value in extra.items():
+        if isinstance(value, list):
+            getattr(solver.parameters, name).extend(value)
+        else:
+            setattr(solver.parameters, name, value)
+    status = solver.solve(built.model)
+    return solver, solver.status_name(status)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("family", help="a family of benchmarks/suites.yaml")
+    parser.add_argument("--weeks", type=int, default=2, help="first N weeks of the family")
+    parser.add_argument("--seconds", type=float, default=60.0, help="total time per solve")
+    parser.add_argument("--split", type=float, default=30.0, help="seconds of the first phase")
+    parser.add_argument("--seeds", default="0,1")
+    args = parser.parse_args()
+    tuned = dict(TUNED_PORTFOLIOS[2])
+    for week in load_suites()[args.family][: args.weeks]:
+        scenario = week.scenario()
+        for seed in (int(s) for s in args.seeds.split(",")):
+            single, _ = _solve(RosterModel(Instance(scenario)), args.seconds, seed, tuned)
+            built = RosterModel(Instance(scenario))
+            first, status = _solve(built, args.split, seed, tuned)
+            if status != "FEASIBLE":  # nothing to start from, or already proven
+                print(f"{week.name} seed {seed}: {status} after the first phase")
+                continue
+            bound = first.best_objective_bound
+            built.model.clear_hints()
+            for index in range(len(built.model.proto.variables)):
+                var = built.model.get_int_var_from_proto_index(index)
+                built.model.add_hint(var, first.value(var))
+            built.model.add(built.objective >= math.ceil(bound - 1e-6))  # proven: keeps the bound
+            second, _ = _solve(built, args.seconds - args.split, seed, {"use_lns_only": True})
+            print(
+                f"{week.name} seed {seed}: one phase {single.objective_value:g} (bound "
+                f"{single.best_objective_bound:g}); two phases {second.objective_value:g} (bound {bound:g}; "
+                f"{first.objective_value:g} after the first)",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
