@@ -503,6 +503,16 @@ def _names(text: str, option: str) -> list[str]:
     return names
 
 
+def _whole_numbers(text: str, option: str, least: int) -> list[int]:
+    """A comma-separated list of whole numbers, each at least ``least`` (usage error otherwise)."""
+    items = _names(text, option)
+    if not all(item.isdigit() and int(item) >= least for item in items):
+        raise click.BadParameter(
+            f"{text!r}: expected whole numbers ≥ {least}, e.g. {least},{least + 1}", param_hint=option
+        )
+    return [int(item) for item in items]
+
+
 @main.command()
 @click.option(
     "--suite",
@@ -582,20 +592,15 @@ def bench(
             parse_parameter(text)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--cpsat-param") from exc
-    counts = _names(workers, "--workers")
-    if not all(c.isdigit() and int(c) > 0 for c in counts):
-        raise click.BadParameter(f"{workers!r}: expected whole numbers ≥ 1, e.g. 1,2", param_hint="--workers")
-    seed_list = _names(seeds, "--seed")
-    if not all(s.isdigit() for s in seed_list) or len(set(seed_list)) < len(seed_list):
-        raise click.BadParameter(
-            f"{seeds!r}: expected distinct whole numbers, e.g. 0,1,2", param_hint="--seed"
-        )
+    seed_list = _whole_numbers(seeds, "--seed", least=0)
+    if len(set(seed_list)) < len(seed_list):
+        raise click.BadParameter(f"{seeds!r}: each seed once, e.g. 0,1,2", param_hint="--seed")
     config = BenchConfig(
         suites=_names(suites, "--suite"),
         peers=_names(peers, "--peers"),
         time_limit=time_limit,
-        workers=[int(c) for c in counts],
-        seeds=[int(s) for s in seed_list],
+        workers=_whole_numbers(workers, "--workers", least=1),
+        seeds=seed_list,
         timeout=timeout,
         memory_limit_mb=memory_limit * 1024 if memory_limit else None,
         out_dir=out_dir,

@@ -223,6 +223,17 @@ def _typed(desc: FieldDescriptor, raw: str) -> object:
     return int(raw)
 
 
+def configure(solver: cp_model.CpSolver, params: dict[str, object]) -> None:
+    """Set CP-SAT parameters on a solver; repeated fields (e.g. subsolvers) are filled, not set."""
+    for name, value in params.items():
+        if isinstance(value, list | tuple):
+            field = getattr(solver.parameters, name)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(solver.parameters, name, value)
+
+
 def _run(
     model: cp_model.CpModel,
     options: SolveOptions,
@@ -231,13 +242,7 @@ def _run(
 ) -> tuple[str, cp_model.CpSolver, bool]:
     """Solve in a worker thread so the caller's thread can take Ctrl-C; (status, solver, interrupted)."""
     solver = cp_model.CpSolver()
-    for name, value in parameters(options).items():
-        if isinstance(value, list | tuple):  # repeated fields (e.g. subsolvers) are filled, not set
-            field = getattr(solver.parameters, name)
-            field.clear()
-            field.extend(value)
-        else:
-            setattr(solver.parameters, name, value)
+    configure(solver, parameters(options))
     solver.best_bound_callback = watcher.on_bound
     outcome: dict[str, object] = {}
     done = threading.Event()
@@ -277,7 +282,7 @@ def _run(
     return status, solver, interrupted
 
 
-def _hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+def hint_all(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     """Hint every variable with its value in the solver's last solution."""
     model.clear_hints()
     for index in range(len(model.proto.variables)):
@@ -327,7 +332,7 @@ def solve(
             penalty = int(solver.value(built.penalty))
         if penalty is not None and not interrupted:
             proven = status == "OPTIMAL"
-            _hint_all(built.model, solver)
+            hint_all(built.model, solver)
             built.model.add(built.penalty <= penalty)
             built.model.minimize(built.objective)
             used = solver.deterministic_time if options.resolved_workers() == 1 else solver.wall_time

@@ -19,21 +19,14 @@ from ortools.sat.python import cp_model
 from optimizer.bench.suites import load_suites
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS
+from optimizer.solve import TUNED_PORTFOLIOS, configure, hint_all
 
 
 def _solve(
     built: RosterModel, seconds: float, seed: int, extra: dict[str, object]
 ) -> tuple[cp_model.CpSolver, str]:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = 2
-    solver.parameters.random_seed = seed
-    for name, value in extra.items():
-        if isinstance(value, list):
-            getattr(solver.parameters, name).extend(value)
-        else:
-            setattr(solver.parameters, name, value)
+    configure(solver, {"max_time_in_seconds": seconds, "num_workers": 2, "random_seed": seed, **extra})
     status = solver.solve(built.model)
     return solver, solver.status_name(status)
 
@@ -57,10 +50,7 @@ def main() -> None:
                 print(f"{week.name} seed {seed}: {status} after the first phase")
                 continue
             bound = first.best_objective_bound
-            built.model.clear_hints()
-            for index in range(len(built.model.proto.variables)):
-                var = built.model.get_int_var_from_proto_index(index)
-                built.model.add_hint(var, first.value(var))
+            hint_all(built.model, first)
             built.model.add(built.objective >= math.ceil(bound - 1e-6))  # proven: keeps the bound
             second, _ = _solve(built, args.seconds - args.split, seed, {"use_lns_only": True})
             print(
