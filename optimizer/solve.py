@@ -8,6 +8,7 @@ is still returned. No-solution cases are values (status INFEASIBLE/UNKNOWN), not
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -21,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from .instance import Instance
 from .model import Guard, RosterModel
+from .relaxation import BoundSolver, linearize
 from .roster import Roster, Session, SolverInfo
 from .scenario import Scenario
 from .strengthen import STRENGTHENINGS
@@ -43,6 +45,7 @@ class SolveOptions:
     improvements: tuple[str, ...] = STRENGTHENINGS  # valid inequalities added (strengthen.py); () = plain
     tuned: bool = True  # use the portfolio tuned on the benchmark (TUNED_PORTFOLIOS); False = CP-SAT defaults
     stall: float | None = None  # stop after this many seconds without a better roster
+    lp_bound: bool = True  # also bound the objective by the LP relaxation, solved by HiGHS (relaxation.py)
 
     def resolved_workers(self) -> int:
         """The worker count actually used (0 means one per core, at most 8)."""
@@ -100,7 +103,11 @@ class SolveResult:
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Counts solutions and reports objective and bound as they improve."""
+    """Counts solutions and reports objective and bound as they improve.
+
+    The bound is the better of CP-SAT's own and the LP relaxation's (``on_lp_bound``),
+    both valid lower bounds of the same objective.
+    """
 
     def __init__(self, report: Callable[[Progress], None] | None) -> None:
         super().__init__()
@@ -109,8 +116,15 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.solutions = 0
         self.improved: float | None = None  # when the incumbent last got better
         self.objective: float | None = None
-        self.bound: float | None = None
+        self.cp_bound: float | None = None
+        self.lp_bound: float | None = None
         self.lock = threading.Lock()
+
+    @property
+    def bound(self) -> float | None:
+        """The best lower bound known from any source."""
+        known = [b for b in (self.cp_bound, self.lp_bound) if b is not None]
+        return max(known) if known else None
 
     def on_solution_callback(self) -> None:
         with self.lock:
@@ -118,8 +132,16 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             if self.objective is None or self.objective_value < self.objective:
                 self.improved = time.monotonic()
             self.objective = self.objective_value
-            self.bound = self.best_objective_bound
+            self.cp_bound = self.best_objective_bound
         self.emit()
+
+    def closed(self, gap: float | None) -> bool:
+        """The incumbent is proven within ``gap`` (0 when none is asked for: proven optimal)."""
+        with self.lock:
+            bound = self.bound
+            if self.objective is None or bound is None:
+                return False
+            return self.objective - bound <= (gap or 0.0) * max(1.0, abs(self.objective)) + 1e-9
 
     def stalled(self, seconds: float | None) -> bool:
         """A roster exists and none better came for ``seconds``."""
@@ -132,7 +154,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
-            self.bound = bound
+            self.cp_bound = bound
+        self.emit()
+
+    def on_lp_bound(self, bound: float) -> None:
+        with self.lock:
+            self.lp_bound = bound
         self.emit()
 
     def snapshot(self) -> Progress:
@@ -234,6 +261,38 @@ def configure(solver: cp_model.CpSolver, params: dict[str, object]) -> None:
             setattr(solver.parameters, name, value)
 
 
+class _LpBound:
+    """The LP relaxation's verified bound, computed in a thread beside CP-SAT.
+
+    HiGHS releases the GIL while it solves, so CP-SAT's search and callbacks go on; the
+    bound reaches the watcher when it is known, and ``stop`` cancels a solve still running.
+    """
+
+    def __init__(self, model: cp_model.CpModel, time_limit: float, watcher: _Watcher) -> None:
+        self.model = model
+        self.time_limit = time_limit
+        self.watcher = watcher
+        self.solver = BoundSolver()
+        self.thread = threading.Thread(target=self._run, name="lp-bound", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        try:
+            relaxation = linearize(self.model.proto)
+            left = self.time_limit - (time.monotonic() - started)
+            bound = self.solver.lower_bound(relaxation, left) if left > 0 else None
+        except Exception:  # a bound is a bonus: never let it break a solve
+            log.exception("LP relaxation failed; CP-SAT's bound alone is reported")
+            return
+        if bound is not None:
+            self.watcher.on_lp_bound(bound)
+
+    def stop(self) -> None:
+        self.solver.cancel()
+        self.thread.join()
+
+
 def _run(
     model: cp_model.CpModel,
     options: SolveOptions,
@@ -267,6 +326,10 @@ def _run(
                 on_tick(watcher.snapshot())
             if watcher.stalled(options.stall) and not done.is_set():
                 log.info("no better roster for %.0f s: stopping", options.stall)
+                solver.stop_search()
+                done.wait()
+            elif watcher.lp_bound is not None and watcher.closed(options.gap) and not done.is_set():
+                log.info("the LP relaxation's bound closes the gap: stopping")
                 solver.stop_search()
                 done.wait()
         except KeyboardInterrupt:
@@ -342,14 +405,19 @@ def solve(
             if status == "OPTIMAL" and not proven:
                 status = "FEASIBLE"
     else:
+        lp_bound = _LpBound(built.model, options.time_limit, watcher) if options.lp_bound else None
         status, solver, interrupted = _run(built.model, options, watcher, on_tick)
+        if lp_bound is not None:
+            lp_bound.stop()
     has_solution = status in ("OPTIMAL", "FEASIBLE")
     objective = float(solver.value(built.objective)) if has_solution else None
     bound = None
     if objective_is_current and (has_solution or status == "UNKNOWN"):
-        bound = solver.best_objective_bound
+        bound = max(solver.best_objective_bound, -math.inf if watcher.lp_bound is None else watcher.lp_bound)
     if status == "OPTIMAL" and bound is not None and objective is not None and bound < objective - 1e-6:
         status = "FEASIBLE"  # stopped by --gap: within the gap asked for, but not proven optimal
+    if status == "FEASIBLE" and bound is not None and objective is not None and bound >= objective - 1e-6:
+        status = "OPTIMAL"  # the LP relaxation's bound proves it
     sessions: list[Session] = built.extract(solver.value) if has_solution else []
     terms = {name: int(solver.value(term)) for name, term in built.terms.items()} if has_solution else {}
     unmet = _unmet(built, solver) if has_solution and relax else []

@@ -2,7 +2,8 @@
 
 ``solve_reference_week`` is the reference peer ``cpsat-ref``: the same formulation
 without the valid inequalities of strengthen.py and with CP-SAT's own parameters, so
-that what the performance work buys is measured in the same run.
+that what the performance work buys is measured in the same run (nor the LP
+relaxation's bound that ``solve`` computes beside CP-SAT).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _solve(scenario: Scenario, options: PeerOptions, emit: Emit, reference: bool
         workers=options.workers or 0,
         seed=options.seed,
         parameters=wall_clock if reference else {**wall_clock, **options.parameters},
-        **({"improvements": (), "tuned": False} if reference else {}),
+        **({"improvements": (), "tuned": False, "lp_bound": False} if reference else {}),
     )
     result = solve(scenario, solve_options, on_progress=progress)
     emit(result.objective, result.best_bound)  # the final proof is not always a callback

@@ -1,0 +1,126 @@
+"""The LP relaxation's bound (relaxation.py): exact on rosters, never above an optimum."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
+
+from optimizer import relaxation
+from optimizer.instance import Instance
+from optimizer.model import RosterModel
+from optimizer.relaxation import BoundSolver, Relaxation, linearize
+from optimizer.scenario import load_scenario, scenario_from_dict
+from optimizer.solve import SolveOptions, solve
+from tests.factories import SCENARIOS, make_patient, tiny_document
+
+
+def _solved(path: str = "lighthouse-small.yaml", seconds: float = 5.0) -> tuple[RosterModel, np.ndarray]:
+    """A built model and the values of one of its rosters."""
+    built = RosterModel(Instance(load_scenario(SCENARIOS / path)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 2
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    count = len(built.model.proto.variables)
+    values = np.array([solver.value(built.model.get_int_var_from_proto_index(i)) for i in range(count)])
+    return built, values
+
+
+def _rows_hold(r: Relaxation, x: np.ndarray) -> bool:
+    activity = np.add.reduceat(r.value * x[r.index], r.starts[:-1]) if len(r.index) else np.zeros(0)
+    empty = np.diff(r.starts) == 0
+    activity = np.where(empty, 0.0, activity)
+    return bool(np.all(activity >= r.row_lower - 1e-9) and np.all(activity <= r.row_upper + 1e-9))
+
+
+@pytest.fixture(scope="module")
+def solved() -> tuple[RosterModel, np.ndarray, Relaxation]:
+    built, values = _solved()
+    return built, values, linearize(built.model.proto)
+
+
+def test_a_roster_satisfies_every_row_and_costs_its_objective(solved) -> None:
+    """The linearization is exact on integer points: a CP-SAT roster is feasible and priced the same."""
+    built, values, r = solved
+    assert _rows_hold(r, values)
+    assert np.all(values >= r.lower) and np.all(values <= r.upper)
+    objective = built.model.proto.objective
+    pairs = zip(objective.vars, objective.coeffs, strict=True)
+    expected = sum(c * values[v] for v, c in pairs) + objective.offset
+    assert float(np.dot(r.cost, values) + r.offset) == pytest.approx(expected)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), scale=st.floats(0.01, 100.0))
+def test_any_multipliers_give_a_bound_below_a_roster(solved, seed: int, scale: float) -> None:
+    """Weak duality: whatever the row multipliers, the bound is at most a feasible roster's cost."""
+    _, values, r = solved
+    y = np.random.default_rng(seed).normal(0.0, scale, r.num_rows)
+    assert r.dual_bound(y) <= float(np.dot(r.cost, values) + r.offset) + 1e-6
+
+
+def test_the_interior_point_bound_is_tight_and_below_the_roster(solved) -> None:
+    """HiGHS's duals give the LP optimum, which no roster beats; an integral objective rounds it up."""
+    _, values, r = solved
+    bound = BoundSolver().lower_bound(r, 30)
+    assert bound is not None and bound == int(bound)
+    assert 0 < bound <= float(np.dot(r.cost, values) + r.offset)
+
+
+def test_enforced_constraints_are_relaxed_by_big_m() -> None:
+    """x >= 5 only if b: the relaxation keeps x >= 5b, so the bound is the hand-computed 5."""
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 10, "x")
+    b = model.new_bool_var("b")
+    model.add(x >= 5).only_enforce_if(b)
+    model.add_bool_or([b])  # b must hold
+    model.minimize(x + 3 * b.negated())
+    assert BoundSolver().lower_bound(linearize(model.proto), 10) == 5
+
+
+def test_a_bound_never_exceeds_the_proven_optimum_of_a_tiny_week() -> None:
+    """On a week CP-SAT proves optimal, the LP bound is at most that optimum."""
+    document = tiny_document(
+        patients=[make_patient(f"P{i}") for i in range(5)],
+        objective={"block_consistency": 5, "continuity": 2, "sessions": 10, "load_balance": 1,
+                   "preferences": 1, "stability": 3},
+    )  # fmt: skip
+    scenario = scenario_from_dict(document)
+    result = solve(scenario, SolveOptions(time_limit=20, workers=2, lp_bound=False))
+    assert result.status == "OPTIMAL"
+    bound = BoundSolver().lower_bound(linearize(RosterModel(Instance(scenario)).model.proto), 10)
+    assert bound is not None and bound <= result.objective
+
+
+def test_cancel_stops_the_solve_and_gives_no_bound(solved) -> None:
+    """A cancelled bound solver answers None at once instead of solving."""
+    _, _, r = solved
+    solver = BoundSolver()
+    solver.cancel()
+    assert solver.lower_bound(r, 30) is None
+
+
+def test_a_bound_meeting_the_incumbent_stops_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the LP side proves the incumbent optimal, solve stops early and says OPTIMAL.
+
+    The bound is faked (absurdly high) to test the mechanism on a week CP-SAT cannot prove.
+    """
+    monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
+    started = time.monotonic()
+    result = solve(load_scenario(SCENARIOS / "lighthouse-small.yaml"), SolveOptions(time_limit=60, workers=2))
+    assert time.monotonic() - started < 30
+    assert result.status == "OPTIMAL"
+    assert result.best_bound == 10_000.0
+
+
+def test_without_the_lp_bound_only_cp_sat_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lp_bound=False leaves HiGHS out (the cpsat-ref peer's setting)."""
+    monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    result = solve(scenario, SolveOptions(time_limit=2, workers=2, lp_bound=False))
+    assert result.best_bound is not None and result.best_bound < 10_000.0
