@@ -266,20 +266,33 @@ class BoundSolver:
         return bound
 
 
-def _highs_lp(relaxation: Relaxation) -> highspy.HighsLp:
-    """The relaxation as HiGHS's LP structure (row-wise matrix)."""
+def highs_lp(
+    cost: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    row_lower: np.ndarray,
+    row_upper: np.ndarray,
+    starts: np.ndarray,
+    index: np.ndarray,
+    value: np.ndarray,
+) -> highspy.HighsLp:
+    """HiGHS's LP structure from plain arrays, the matrix given row-wise (CSR)."""
     lp = highspy.HighsLp()
-    lp.num_col_ = len(relaxation.cost)
-    lp.num_row_ = relaxation.num_rows
-    lp.col_cost_ = relaxation.cost
-    lp.col_lower_ = relaxation.lower
-    lp.col_upper_ = relaxation.upper
-    lp.row_lower_ = relaxation.row_lower
-    lp.row_upper_ = relaxation.row_upper
+    lp.num_col_ = len(cost)
+    lp.num_row_ = len(row_lower)
+    lp.col_cost_ = np.asarray(cost, dtype=float)
+    lp.col_lower_ = np.asarray(lower, dtype=float)
+    lp.col_upper_ = np.asarray(upper, dtype=float)
+    lp.row_lower_ = np.asarray(row_lower, dtype=float)
+    lp.row_upper_ = np.asarray(row_upper, dtype=float)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = relaxation.starts
-    lp.a_matrix_.index_ = relaxation.index
-    lp.a_matrix_.value_ = relaxation.value
+    lp.a_matrix_.start_ = np.asarray(starts, dtype=np.int64)
+    lp.a_matrix_.index_ = np.asarray(index, dtype=np.int64)
+    lp.a_matrix_.value_ = np.asarray(value, dtype=float)
     lp.a_matrix_.num_col_ = lp.num_col_
     lp.a_matrix_.num_row_ = lp.num_row_
     return lp
+
+
+def _highs_lp(r: Relaxation) -> highspy.HighsLp:
+    return highs_lp(r.cost, r.lower, r.upper, r.row_lower, r.row_upper, r.starts, r.index, r.value)

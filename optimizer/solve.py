@@ -285,12 +285,13 @@ class _LpBound:
         except Exception:  # a bound is a bonus: never let it break a solve
             log.exception("LP relaxation failed; CP-SAT's bound alone is reported")
             return
-        if bound is not None:
+        if bound is not None and not self.solver.cancelled:
             self.watcher.on_lp_bound(bound)
 
     def stop(self) -> None:
+        """Cancel HiGHS; a thread still linearizing a large model ends on its own, answering nothing."""
         self.solver.cancel()
-        self.thread.join()
+        self.thread.join(timeout=1.0)
 
 
 def _run(

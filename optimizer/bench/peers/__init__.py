@@ -1,8 +1,10 @@
 """The peers a week is solved by, each a module with ``solve_week(scenario, options, emit)``.
 
-Modules are imported by name only in the process that runs them: the HiGHS peer must
-never share a process with ``ortools`` (OR-Tools bundles its own libhighs, and loading
-both fails with an undefined-symbol error), so this package imports neither.
+Modules are imported by name only in the process that runs them, so that the HiGHS
+peer never shares a process with ``ortools`` and no peer's imports or threads weigh on
+another's measurement; this package imports neither. (An earlier OR-Tools build bundled
+its own libhighs and failed to load beside highspy; ortools 9.15 and highspy 1.16 load
+together, which ``solve``'s LP bound relies on and tests/test_relaxation.py exercises.)
 """
 
 from __future__ import annotations

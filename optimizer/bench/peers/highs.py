@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from ...relaxation import highs_lp
 from ...roster import Roster, Session, SolverInfo, appointment_id, group_session_id
 from ...scenario import Scenario, Therapist, minutes_clock
 from . import Emit, PeerOptions, PeerOutput
@@ -61,18 +62,8 @@ class _Matrix:
         self.row_upper.append(upper)
 
     def lp(self) -> highspy.HighsLp:
-        lp = highspy.HighsLp()
-        lp.num_col_ = len(self.cost)
-        lp.num_row_ = len(self.row_lower)
-        lp.col_cost_ = np.array(self.cost)
-        lp.col_lower_ = np.array(self.lower)
-        lp.col_upper_ = np.array(self.upper)
-        lp.row_lower_ = np.array(self.row_lower)
-        lp.row_upper_ = np.array(self.row_upper)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(self.starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(self.index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(self.value)
+        rows = (self.row_lower, self.row_upper, self.starts, self.index, self.value)
+        lp = highs_lp(self.cost, self.lower, self.upper, *rows)
         kinds = highspy.HighsVarType
         lp.integrality_ = [kinds.kInteger if i else kinds.kContinuous for i in self.integer]
         return lp
