@@ -48,7 +48,11 @@ def _swallow_banner() -> None:
     only once per process; stdout belongs to our commands (rosters can be written there).
     """
     sys.stdout.flush()
-    saved = os.dup(1)
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output at all: nothing to keep clean
+        highspy.Highs()
+        return
     try:
         with open(os.devnull, "wb") as devnull:
             os.dup2(devnull.fileno(), 1)
