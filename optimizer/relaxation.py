@@ -47,7 +47,8 @@ def _swallow_banner() -> None:
     The banner comes from HiGHS's C++ constructor, before any option can silence it, and
     only once per process; stdout belongs to our commands (rosters can be written there).
     """
-    sys.stdout.flush()
+    if sys.stdout is not None:
+        sys.stdout.flush()
     try:
         saved = os.dup(1)
     except OSError:  # no standard output at all: nothing to keep clean
