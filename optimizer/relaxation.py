@@ -91,6 +91,13 @@ class Relaxation:
         rows = np.repeat(np.arange(self.num_rows), np.diff(self.starts))
         return np.bincount(self.index, weights=self.value * y[rows], minlength=len(self.cost))
 
+    def highs_lp(self) -> highspy.HighsLp:
+        """The LP in HiGHS's structure, objective offset included."""
+        rows = (self.row_lower, self.row_upper, self.starts, self.index, self.value)
+        lp = highs_lp(self.cost, self.lower, self.upper, *rows)
+        lp.offset_ = self.offset
+        return lp
+
     def dual_bound(self, y: np.ndarray) -> float:
         """The weak-duality lower bound of any row multipliers ``y`` (see the module docstring)."""
         y = np.where((y > 0) & ~np.isfinite(self.row_lower), 0.0, y)
@@ -255,7 +262,7 @@ class BoundSolver:
         started = time.monotonic()
         h = self.highs
         h.setOptionValue("time_limit", max(0.1, float(time_limit)))
-        h.passModel(_highs_lp(relaxation))
+        h.passModel(relaxation.highs_lp())
         h.run()
         solution = h.getSolution()
         status = h.modelStatusToString(h.getModelStatus())
@@ -297,7 +304,3 @@ def highs_lp(
     lp.a_matrix_.num_col_ = lp.num_col_
     lp.a_matrix_.num_row_ = lp.num_row_
     return lp
-
-
-def _highs_lp(r: Relaxation) -> highspy.HighsLp:
-    return highs_lp(r.cost, r.lower, r.upper, r.row_lower, r.row_upper, r.starts, r.index, r.value)

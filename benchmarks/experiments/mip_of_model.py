@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from optimizer.bench.suites import load_suites
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.relaxation import BoundSolver, highs_lp, linearize
+from optimizer.relaxation import BoundSolver, linearize
 from optimizer.solve import TUNED_PORTFOLIOS, configure
 
 
@@ -37,9 +37,7 @@ def main() -> None:
         built = RosterModel(Instance(week.scenario()))
         relaxation = linearize(built.model.proto)
         lp = BoundSolver().lower_bound(relaxation, args.seconds)
-        r = relaxation
-        mip = highs_lp(r.cost, r.lower, r.upper, r.row_lower, r.row_upper, r.starts, r.index, r.value)
-        mip.offset_ = r.offset
+        mip = relaxation.highs_lp()
         mip.integrality_ = [highspy.HighsVarType.kInteger] * mip.num_col_
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
