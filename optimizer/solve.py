@@ -8,12 +8,11 @@ is still returned. No-solution cases are values (status INFEASIBLE/UNKNOWN), not
 from __future__ import annotations
 
 import logging
-import math
 import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from google.protobuf.descriptor import FieldDescriptor
@@ -23,6 +22,7 @@ from ortools.sat.python import cp_model
 from .instance import Instance
 from .model import Guard, RosterModel
 from .relaxation import BoundSolver, linearize
+from .restriction import RESTRICT_FROM, restricted_model
 from .roster import Roster, Session, SolverInfo
 from .scenario import Scenario
 from .strengthen import STRENGTHENINGS
@@ -46,6 +46,7 @@ class SolveOptions:
     tuned: bool = True  # use the portfolio tuned on the benchmark (TUNED_PORTFOLIOS); False = CP-SAT defaults
     stall: float | None = None  # stop after this many seconds without a better roster
     lp_bound: bool = True  # also bound the objective by the LP relaxation, solved by HiGHS (relaxation.py)
+    restrict_from: int | None = RESTRICT_FROM  # patients from which home blocks go first; None: never
 
     def resolved_workers(self) -> int:
         """The worker count actually used (0 means one per core, at most 8)."""
@@ -118,8 +119,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.objective: float | None = None
         self.cp_bound: float | None = None
         self.lp_bound: float | None = None
-        self.first_roster = threading.Event()
+        # Set once the search has a roster of the whole week, or its first phase ended.
+        self.searching = threading.Event()
         self.lock = threading.Lock()
+        self.restricted = False  # searching a restricted week (restriction.py): its bound is not ours
 
     @property
     def bound(self) -> float | None:
@@ -133,8 +136,10 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             if self.objective is None or self.objective_value < self.objective:
                 self.improved = time.monotonic()
             self.objective = self.objective_value
-            self.cp_bound = self.best_objective_bound
-        self.first_roster.set()
+            if not self.restricted:
+                self.cp_bound = self.best_objective_bound
+        if not self.restricted:
+            self.searching.set()
         self.emit()
 
     def closed(self, gap: float | None) -> bool:
@@ -156,6 +161,8 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
+            if self.restricted:
+                return
             self.cp_bound = bound
         self.emit()
 
@@ -268,10 +275,11 @@ class _LpBound:
 
     HiGHS releases the GIL while it solves, so CP-SAT's search and callbacks go on; the
     bound reaches the watcher when it is known, and ``stop`` cancels a solve still running.
-    It starts once CP-SAT has a first roster (or a third of the time has gone by): on two
-    cores it competes with CP-SAT's workers, and a first roster matters more than a bound
-    (400 patients: first rosters at 7.7–20.1 s with the LP from the start, 10.9–13.0 s for
-    the reference peer without it).
+    It starts once the search of the whole week has a roster, or the first phase on home
+    blocks has ended (or half the time has gone by): on two cores it competes with
+    CP-SAT's workers, and a first roster and the first phase's progress matter more than
+    a bound (400 patients: first rosters at 7.7–20.1 s with the LP from the start,
+    10.9–13.0 s for the reference peer without it).
     """
 
     def __init__(self, model: cp_model.CpModel, time_limit: float, watcher: _Watcher) -> None:
@@ -284,7 +292,7 @@ class _LpBound:
 
     def _run(self) -> None:
         started = time.monotonic()
-        self.watcher.first_roster.wait(timeout=self.time_limit / 3)
+        self.watcher.searching.wait(timeout=self.time_limit / 2)
         if self.solver.cancelled:
             return
         try:
@@ -300,7 +308,7 @@ class _LpBound:
     def stop(self) -> None:
         """Cancel HiGHS; a thread still linearizing a large model ends on its own, answering nothing."""
         self.solver.cancel()
-        self.watcher.first_roster.set()  # wake a thread still waiting to start
+        self.watcher.searching.set()  # wake a thread still waiting to start
         self.thread.join(timeout=1.0)
 
 
@@ -309,10 +317,16 @@ def _run(
     options: SolveOptions,
     watcher: _Watcher,
     on_tick: Callable[[Progress], None] | None,
+    enough: Callable[[], bool] | None = None,
+    params: dict[str, object] | None = None,
 ) -> tuple[str, cp_model.CpSolver, bool]:
-    """Solve in a worker thread so the caller's thread can take Ctrl-C; (status, solver, interrupted)."""
+    """Solve in a worker thread so the caller's thread can take Ctrl-C; (status, solver, interrupted).
+
+    ``enough``: polled about four times a second; the search stops when it says so.
+    ``params``: CP-SAT's parameters, when not ``parameters(options)`` (a phase of a solve).
+    """
     solver = cp_model.CpSolver()
-    configure(solver, parameters(options))
+    configure(solver, parameters(options) if params is None else params)
     solver.best_bound_callback = watcher.on_bound
     outcome: dict[str, object] = {}
     done = threading.Event()
@@ -341,6 +355,9 @@ def _run(
                 done.wait()
             elif watcher.lp_bound is not None and watcher.closed(options.gap) and not done.is_set():
                 log.info("the LP relaxation's bound closes the gap: stopping")
+                solver.stop_search()
+                done.wait()
+            elif enough is not None and not done.is_set() and enough():
                 solver.stop_search()
                 done.wait()
         except KeyboardInterrupt:
@@ -398,10 +415,13 @@ def solve(
     )
     watcher = _Watcher(on_progress)
     penalty: int | None = None
+    full = True  # the last solver searched the whole week, not a restricted one
     objective_is_current = not relax  # in a relaxed solve, once stage two has run
     if relax:
-        first = replace(options, time_limit=options.time_limit / 2)
-        status, solver, interrupted = _run(built.model, first, watcher, on_tick)
+        params = parameters(options)
+        status, solver, interrupted = _run(
+            built.model, options, watcher, on_tick, params=_scaled(params, 0.5)
+        )
         if status in ("OPTIMAL", "FEASIBLE"):
             penalty = int(solver.value(built.penalty))
         if penalty is not None and not interrupted:
@@ -409,22 +429,26 @@ def solve(
             hint_all(built.model, solver)
             built.model.add(built.penalty <= penalty)
             built.model.minimize(built.objective)
-            used = solver.deterministic_time if options.resolved_workers() == 1 else solver.wall_time
-            rest = replace(options, time_limit=max(1.0, options.time_limit - used))
-            status, solver, interrupted = _run(built.model, rest, _Watcher(on_progress), on_tick)
+            rest = _after(params, solver, floor=1.0)
+            status, solver, interrupted = _run(
+                built.model, options, _Watcher(on_progress), on_tick, params=rest
+            )
             objective_is_current = True
             if status == "OPTIMAL" and not proven:
                 status = "FEASIBLE"
     else:
         lp_bound = _LpBound(built.model, options.time_limit, watcher) if options.lp_bound else None
-        status, solver, interrupted = _run(built.model, options, watcher, on_tick)
+        status, solver, interrupted, full = _search(built, options, watcher, on_tick)
         if lp_bound is not None:
             lp_bound.stop()
     has_solution = status in ("OPTIMAL", "FEASIBLE")
     objective = float(solver.value(built.objective)) if has_solution else None
     bound = None
     if objective_is_current and (has_solution or status == "UNKNOWN"):
-        bound = max(solver.best_objective_bound, -math.inf if watcher.lp_bound is None else watcher.lp_bound)
+        known = [b for b in (watcher.cp_bound, watcher.lp_bound) if b is not None]
+        if full:  # the solver searched the whole week: its final bound is ours
+            known.append(solver.best_objective_bound)
+        bound = max(known) if known else None
     if status == "OPTIMAL" and bound is not None and objective is not None and bound < objective - 1e-6:
         status = "FEASIBLE"  # stopped by --gap: within the gap asked for, but not proven optimal
     if status == "FEASIBLE" and bound is not None and objective is not None and bound >= objective - 1e-6:
@@ -453,6 +477,90 @@ def solve(
         unmet=unmet,
         penalty=penalty,
     )
+
+
+RESTRICTED_SHARE = 0.5
+"""Of the time limit, the most the first phase on home blocks takes (restriction.py)."""
+RESTRICTED_STALL = 0.1
+"""Of the time limit without a better roster, which ends the first phase early."""
+
+
+def _search(
+    built: RosterModel,
+    options: SolveOptions,
+    watcher: _Watcher,
+    on_tick: Callable[[Progress], None] | None,
+) -> tuple[str, cp_model.CpSolver, bool, bool]:
+    """(status, solver, interrupted, whether that solver searched the whole week).
+
+    A strict solve searches the week on home blocks first, then the whole week from
+    the first phase's best roster.
+
+    With two or more workers the first phase runs until it has a roster, however long
+    that takes, and then until its share of the time is spent or it stalls; with one
+    worker it ends on CP-SAT's deterministic clock, so the solve stays reproducible.
+    """
+    large = options.restrict_from is not None and len(built.sc.patients) >= options.restrict_from
+    restricted = restricted_model(built) if large else None
+    if restricted is None:
+        return (*_run(built.model, options, watcher, on_tick), True)
+    params = parameters(options)
+    first, enough = params, None
+    if options.resolved_workers() == 1:
+        first = _scaled(params, RESTRICTED_SHARE)
+    else:
+        started = time.monotonic()
+        share = options.time_limit * RESTRICTED_SHARE
+
+        def enough() -> bool:
+            if watcher.objective is None:
+                return False
+            spent = time.monotonic() - started
+            return spent >= share or watcher.stalled(options.time_limit * RESTRICTED_STALL)
+
+    watcher.restricted = True
+    try:
+        status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
+    finally:
+        watcher.restricted = False
+        watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
+    found = status in ("OPTIMAL", "FEASIBLE")
+    log.info("first phase on home blocks: %s, %s", status, solver.objective_value if found else "no roster")
+    rest = _after(params, solver)
+    over = interrupted or _time_left(rest) < 1.0 or watcher.stalled(options.stall)
+    if over or (found and watcher.closed(options.gap)):
+        return ("FEASIBLE" if found else "UNKNOWN"), solver, interrupted, False
+    if found:
+        hint_all(built.model, solver)  # the copy's variables are the model's, index for index
+    status2, solver2, interrupted2 = _run(built.model, options, watcher, on_tick, params=rest)
+    if status2 == "UNKNOWN" and found:  # the whole week's search ran out of time before a roster
+        return "FEASIBLE", solver, interrupted2, False
+    return status2, solver2, interrupted2, True
+
+
+_CLOCKS = (("max_time_in_seconds", "wall_time"), ("max_deterministic_time", "deterministic_time"))
+"""CP-SAT's two time limits, each with the solver's measure of time spent on that clock."""
+
+
+def _scaled(params: dict[str, object], share: float) -> dict[str, object]:
+    """``params`` with each time limit cut to ``share`` of itself (a phase of a solve)."""
+    limits = {k: float(params[k]) * share for k, _ in _CLOCKS if k in params}  # type: ignore[arg-type]
+    return {**params, **limits}
+
+
+def _after(params: dict[str, object], solver: cp_model.CpSolver, floor: float = 0.0) -> dict[str, object]:
+    """``params`` with the time ``solver`` spent taken off each time limit (the next phase's)."""
+    limits = {
+        k: max(floor, float(params[k]) - getattr(solver, used))  # type: ignore[arg-type]
+        for k, used in _CLOCKS
+        if k in params
+    }
+    return {**params, **limits}
+
+
+def _time_left(params: dict[str, object]) -> float:
+    """The tighter of the time limits in ``params``."""
+    return min(float(params[k]) for k, _ in _CLOCKS if k in params)  # type: ignore[arg-type]
 
 
 def _unmet(built: RosterModel, solver: cp_model.CpSolver) -> list[Need]:

@@ -3,7 +3,8 @@
 ``solve_reference_week`` is the reference peer ``cpsat-ref``: the same formulation
 without the valid inequalities of strengthen.py and with CP-SAT's own parameters, so
 that what the performance work buys is measured in the same run (nor the LP
-relaxation's bound that ``solve`` computes beside CP-SAT).
+relaxation's bound that ``solve`` computes beside CP-SAT, nor its first phase on home
+blocks).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 from ...scenario import Scenario
 from ...solve import Progress, SolveOptions, solve
 from . import Emit, PeerOptions, PeerOutput
+
+PLAIN: dict[str, object] = {"improvements": (), "tuned": False, "lp_bound": False, "restrict_from": None}
+"""The ``SolveOptions`` that make ``solve`` the first formulation."""
 
 
 def solve_week(scenario: Scenario, options: PeerOptions, emit: Emit) -> PeerOutput:
@@ -39,7 +43,7 @@ def _solve(scenario: Scenario, options: PeerOptions, emit: Emit, reference: bool
         workers=options.workers or 0,
         seed=options.seed,
         parameters=wall_clock if reference else {**wall_clock, **options.parameters},
-        **({"improvements": (), "tuned": False, "lp_bound": False} if reference else {}),
+        **(PLAIN if reference else {}),
     )
     result = solve(scenario, solve_options, on_progress=progress)
     emit(result.objective, result.best_bound)  # the final proof is not always a callback

@@ -1,0 +1,96 @@
+"""The first phase on home blocks (restriction.py): which patients it restricts, and that
+a solve through it finds the whole week's optimum and never reports its bound."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from optimizer.instance import Instance
+from optimizer.model import RosterModel
+from optimizer.restriction import home_blocks, restricted_model
+from optimizer.scenario import load_scenario, scenario_from_dict
+from optimizer.solve import Progress, SolveOptions, solve
+from tests.factories import NO_OBJECTIVE, SCENARIOS, make_patient, tiny_document
+
+BLOCKS = {"morning": {"start": "09:00", "end": "12:00"}, "evening": {"start": "17:00", "end": "20:00"}}
+BOTH = {"mon": ["morning", "evening"], "tue": ["morning", "evening"]}
+
+
+def _two_blocks(patients: list[dict[str, Any]], **sections: Any) -> dict[str, Any]:
+    """The tiny week with a morning block too, a therapist free in both."""
+    document = tiny_document(patients=patients, **sections)
+    document["program"]["blocks"] = BLOCKS
+    document["therapists"][0]["availability"] = BOTH
+    return document
+
+
+def _built(document: dict[str, Any]) -> RosterModel:
+    return RosterModel(Instance(scenario_from_dict(document)))
+
+
+def _mostly_mornings(ident: str, **fields: Any) -> dict[str, Any]:
+    """Free both mornings and Monday evening: the morning is their home block."""
+    return make_patient(ident, availability={"mon": ["morning", "evening"], "tue": ["morning"]}, **fields)
+
+
+def test_a_patient_keeps_the_block_of_most_days_unless_they_prefer_another() -> None:
+    built = _built(
+        _two_blocks([_mostly_mornings("P1"), _mostly_mornings("P2", preferred_blocks=["evening"])])
+    )
+    morning, evening = built.inst.blocks.index("morning"), built.inst.blocks.index("evening")
+    assert home_blocks(built) == {0: frozenset({morning}), 1: frozenset({evening})}
+
+
+def test_patients_are_left_free_when_home_blocks_would_not_leave_them_room() -> None:
+    """A locked patient, a one-block patient, and one whose minimum days need the other block."""
+    lock = {"patient": "P1", "session": {"day": "mon", "block": "evening", "type": "process"}}
+    levels = {"L": {"min_hours": 3, "max_hours": 6, "min_days": 1, "max_days": 2},
+              "W": {"min_hours": 6, "max_hours": 6, "min_days": 2, "max_days": 2}}  # fmt: skip
+    patients = [
+        _mostly_mornings("P1"),
+        make_patient("P2", days=("mon", "tue"), block="evening"),
+        _mostly_mornings("P3", level="W", preferred_blocks=["evening"]),  # evenings: Monday only
+    ]
+    built = _built(_two_blocks(patients, locked=[lock], levels=levels))
+    assert home_blocks(built) == {}
+    patients[2]["preferred_blocks"] = ["morning"]
+    assert home_blocks(_built(_two_blocks(patients, locked=[lock], levels=levels))) == {2: frozenset({0})}
+
+
+def test_the_restricted_copy_forbids_exactly_the_groups_outside_home_blocks() -> None:
+    built = _built(_two_blocks([_mostly_mornings("P1"), _mostly_mornings("P2")]))
+    copy = restricted_model(built)
+    assert copy is not None
+    assert len(copy.proto.variables) == len(built.model.proto.variables)
+    evening = built.inst.blocks.index("evening")
+    outside = {var.index for (_p, _d, b, _g), var in built.attend.items() if b == evening}
+    solver = cp_model.CpSolver()
+    assert solver.solve(copy) == cp_model.OPTIMAL
+    assert outside and all(solver.value(copy.get_int_var_from_proto_index(i)) == 0 for i in outside)
+    assert restricted_model(_built(tiny_document(patients=[make_patient("P1")]))) is None
+
+
+def test_the_first_phase_never_reports_its_bound() -> None:
+    """Restricted, P1 and P2 need two sessions (20); the week needs one (10). Every bound
+    the solve reports, during the search or at the end, is at most the week's optimum."""
+    group = {"id": "process", "qualification": "SUD", "min_size": 1, "max_size": 4,
+             "per_patient_week": {"min": 0, "max": 2}}  # fmt: skip
+    objective = {**NO_OBJECTIVE, "sessions": 10}
+    patients = [_mostly_mornings("P1"), make_patient("P2", days=("mon",), block="evening")]
+    scenario = scenario_from_dict(_two_blocks(patients, group_types=[group], objective=objective))
+    seen: list[Progress] = []
+    options = SolveOptions(time_limit=10.0, workers=1, restrict_from=0)
+    result = solve(scenario, options, on_progress=seen.append)
+    assert result.status == "OPTIMAL" and result.objective == 10
+    assert next(p.objective for p in seen if p.objective is not None) == 20  # the first phase's roster
+    assert all(p.bound <= 10 for p in seen if p.bound is not None)
+
+
+def test_one_worker_solves_stay_reproducible_through_both_phases() -> None:
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    options = SolveOptions(time_limit=4.0, workers=1, seed=3, restrict_from=0)
+    first, second = solve(scenario, options), solve(scenario, options)
+    assert first.objective == second.objective
+    assert first.roster.sessions == second.roster.sessions
