@@ -302,6 +302,80 @@ class Instance:
         count = (end - start) // duration
         return [Slot(day, block, i, start + i * duration, start + (i + 1) * duration) for i in range(count)]
 
+    @cached_property
+    def kinds_in_use(self) -> list[int]:
+        """Appointment kinds some patient needs this week."""
+        return sorted({k for info in self.patients for k, n in info.appointments.items() if n > 0})
+
+    @cached_property
+    def appointment_unit(self) -> int:
+        """The longest appointment in use (minutes): a block holds whole units of it."""
+        return max((self.kind_duration[k] for k in self.kinds_in_use), default=0)
+
+    def block_units(self, block: int) -> int:
+        """Units (see ``appointment_unit``) in one block: the most appointments a patient has in it."""
+        unit = self.appointment_unit
+        return (self.block_end[block] - self.block_start[block]) // unit if unit else 0
+
+    @cached_property
+    def giver_lengths(self) -> list[frozenset[int]]:
+        """Per clinician, the lengths (minutes) of the appointments in use they could give."""
+        return [
+            frozenset(self.kind_duration[k] for k in self.kinds_in_use if self.can_give(th, k))
+            for th in range(len(self.scenario.therapists))
+        ]
+
+    @cached_property
+    def slots_needed(self) -> str | None:
+        """Why appointments must be modelled on their grid slots; None when per block is exact.
+
+        Per block, a variable says an appointment happens in a block and its time is
+        dealt out when the roster is written (``appointment_times``). That loses no
+        roster when, in every block, the appointments people can have form a bipartite
+        multigraph (patients, clinicians) whose edges can always be given distinct
+        times at both ends once the counts fit — König's edge-colouring theorem — which
+        holds when:
+
+        - every group fills its block as far as appointments go (a person in a group
+          has no appointment in that block, so appointments are a block's own matter);
+        - each clinician gives appointments of one length only, and every length in use
+          divides the longest, ``appointment_unit`` U, with no kind fitting more slots
+          into a block than its U-units hold (a clinician of length d is then U/d lanes
+          of whole units, and a patient takes one unit per appointment);
+        - no patient needs more appointments a week than a block has units (so counting
+          a whole unit per appointment never binds where the grid would not);
+        - nothing ties an appointment to a time: no previous roster (S6 counts times)
+          and no appointment lock (H10).
+        """
+        sc = self.scenario
+        if self.previous_roster is not None:
+            return "a previous roster (stability counts appointment times)"
+        if any(lock.appointment is not None for lock in sc.locked):
+            return "an appointment lock (it fixes a time)"
+        unit = self.appointment_unit
+        if not unit:
+            return None
+        for k in self.kinds_in_use:
+            for b in range(len(self.blocks)):
+                length = self.block_end[b] - self.block_start[b]
+                duration = self.kind_duration[k]
+                if unit % duration or (length // duration) * duration > self.block_units(b) * unit:
+                    return f"appointment lengths that do not divide {unit} min ({self.blocks[b]} block)"
+                last_start = (length // duration - 1) * duration
+                for g in range(len(sc.group_types)):
+                    group = self.group_durations[g][b]
+                    if group is not None and length // duration and last_start >= group:
+                        gid = sc.group_types[g].id
+                        return f"group {gid} leaves room for appointments in the {self.blocks[b]} block"
+        for th, lengths in enumerate(self.giver_lengths):
+            if len(lengths) > 1:
+                return f"clinician {sc.therapists[th].id} gives appointments of different lengths"
+        for p, info in enumerate(self.patients):
+            needed = sum(info.appointments.values())
+            if any(needed > self.block_units(b) for _, b in info.periods):
+                return f"patient {sc.patients[p].id} needs more appointments a week than a block holds"
+        return None
+
     def can_give(self, therapist: int, kind: int) -> bool:
         """Whether a clinician has the role and qualification an appointment kind needs (H7)."""
         spec = self.scenario.appointments[self.kinds[kind]]

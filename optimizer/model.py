@@ -20,6 +20,14 @@ exact because eligibility then depends on the kind alone. Time conflicts (H1) ar
 linear: for every person and block, the items covering each elementary time segment
 sum to at most one.
 
+Appointments by block. Where it loses no roster (``Instance.slots_needed`` says when),
+the grid is left out: ``appt``, ``pooled`` and ``give`` say how many appointments a
+person has in a block, a group fills its block, and a block holds as many appointments
+per person as its units allow. The times are dealt out when the roster is written
+(``appointment_times``: an edge colouring, which König's theorem says always exists
+then). The model loses a third of its variables and the slot permutations of every
+block, which the search would otherwise try one by one.
+
 Every function below adds one family of the SPEC §3 catalogue and says so in its name;
 ``HARD_RULES`` and ``SOFT_GOALS`` list them in order.
 
@@ -42,6 +50,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from .appointment_times import place_in_block
 from .instance import Instance, SessionCandidate, Slot
 from .roster import Roster, Session, appointment_id, group_session_id
 from .scenario import Lock, LockedSession, clock_minutes, minutes_clock
@@ -93,8 +102,9 @@ class Item:
     var: Var
     start: int
     end: int
-    minutes: int  # counted toward weekly hours
+    minutes: int  # counted toward weekly hours, per unit of ``var``
     group: bool
+    most: int = 1  # the largest value of ``var``: 1, or a count of appointments placed by block
 
 
 class RosterModel:
@@ -106,9 +116,13 @@ class RosterModel:
         weights: dict[str, int] | None = None,
         mode: Mode = "strict",
         improvements: tuple[str, ...] = STRENGTHENINGS,
+        appointments_by_block: bool = True,
     ) -> None:
         self.inst = instance
         self.mode = mode
+        # Appointments per block, their times dealt out when the roster is written, where
+        # that loses no roster (Instance.slots_needed); otherwise on their grid slots.
+        self.by_block = appointments_by_block and instance.slots_needed is None
         self.guards: list[Guard] = []
         self.sc = instance.scenario
         self.model = cp_model.CpModel()
@@ -123,6 +137,7 @@ class RosterModel:
         self.appt: dict[tuple[int, int, Slot, int], Var] = {}
         self.pooled: dict[tuple[int, int, Slot], Var] = {}
         self.give: dict[tuple[int, int, Slot], Var] = {}
+        self.counts: dict[int, int] = {}  # variable index -> largest count, for variables not 0/1
         # seat[p, d, b, g, lead]: patient p sits in ``lead``'s session of that family. Made
         # only where it matters: to stay with last week's leader (S6) or to honour a lock
         # that names a leader or forbids one (H10).
@@ -197,24 +212,25 @@ class RosterModel:
                         self.co[(th, d, b, g, t, role)] = new(self._name("co", *label))
 
     def _make_appointment_variables(self) -> None:
-        """Personal and pooled appointment variables on each kind's grid (H2, H7 domains)."""
+        """Personal and pooled appointment variables, per grid slot or per block (H2, H7 domains)."""
         inst = self.inst
-        new = self.model.new_bool_var
         pooled_slots: set[tuple[int, Slot]] = set()
         for p, info in enumerate(inst.patients):
             pid = self.sc.patients[p].id
             for k in sorted(set(info.appointments) | self._locked_kinds(p)):
                 personal, pooled = inst.appointment_givers(p, k)
                 for d, b in sorted(info.periods):
-                    for slot in inst.slots(k, d, b):
-                        where = (pid, inst.kinds[k], inst.days[d], inst.blocks[b], minutes_clock(slot.start))
+                    for slot in self.windows(k, d, b):
+                        where = (pid, inst.kinds[k], inst.days[d], inst.blocks[b], self._when(slot))
+                        needed = info.appointments.get(k, 1)
                         if pooled:
-                            self.pooled[(p, k, slot)] = new(self._name("pooled", *where))
+                            name = self._name("pooled", *where)
+                            self.pooled[(p, k, slot)] = self._appointment_var(k, b, name, needed)
                             pooled_slots.add((k, slot))
                         for th in personal:
                             if (d, b) in inst.therapist_periods[th] and inst.can_give(th, k):
                                 name = self._name("appt", *where, self.sc.therapists[th].id)
-                                self.appt[(p, k, slot, th)] = new(name)
+                                self.appt[(p, k, slot, th)] = self._appointment_var(k, b, name, needed)
         for k, slot in sorted(pooled_slots, key=lambda ks: (ks[0], ks[1].day, ks[1].block, ks[1].index)):
             for th in inst.kind_pool[k]:
                 if (slot.day, slot.block) in inst.therapist_periods[th]:
@@ -224,9 +240,38 @@ class RosterModel:
                         inst.kinds[k],
                         inst.days[slot.day],
                         inst.blocks[slot.block],
-                        minutes_clock(slot.start),
+                        self._when(slot),
                     )
-                    self.give[(th, k, slot)] = new(name)
+                    self.give[(th, k, slot)] = self._appointment_var(k, slot.block, name)
+
+    def windows(self, kind: int, day: int, block: int) -> list[Slot]:
+        """Where an appointment of ``kind`` may go in (day, block): grid slots, or the block.
+
+        By block, one window covers the whole block (none if the kind does not fit in it).
+        """
+        slots = self.inst.slots(kind, day, block)
+        if self.by_block and slots:
+            return [Slot(day, block, 0, self.inst.block_start[block], self.inst.block_end[block])]
+        return slots
+
+    def _appointment_var(self, kind: int, block: int, name: str, needed: int | None = None) -> Var:
+        """A 0/1 variable on the grid; by block, a count of appointments.
+
+        By block a clinician gives up to the kind's slots in the block there, and a
+        patient no more than they ``needed``.
+        """
+        most = len(self.inst.slots(kind, 0, block)) if self.by_block else 1
+        if needed is not None:
+            most = min(most, needed)
+        if most <= 1:
+            return self.model.new_bool_var(name)
+        var = self.model.new_int_var(0, most, name)
+        self.counts[var.index] = most
+        return var
+
+    def _when(self, slot: Slot) -> str:
+        """A slot's start time for variable names, or 'block' for a whole block."""
+        return "block" if self.by_block else minutes_clock(slot.start)
 
     @cached_property
     def session_of(self) -> dict[tuple[int, int, int, int, int], int]:
@@ -370,24 +415,20 @@ class RosterModel:
             start = inst.block_start[b]
             self.therapist_items[(th, d, b)].append(Item(var, start, start + duration, duration, True))
         counts = [self.sc.appointments[k].counts_toward_hours for k in inst.kinds]
+
+        def appointment(var: Var, slot: Slot, minutes: int) -> Item:
+            return Item(var, slot.start, slot.end, minutes, False, self.counts.get(var.index, 1))
+
         for (p, k, slot, th), var in self.appt.items():
-            minutes = slot.end - slot.start
-            self.patient_items[(p, slot.day, slot.block)].append(
-                Item(var, slot.start, slot.end, minutes if counts[k] else 0, False)
-            )
-            self.therapist_items[(th, slot.day, slot.block)].append(
-                Item(var, slot.start, slot.end, minutes, False)
-            )
+            minutes = inst.kind_duration[k]
+            self.patient_items[(p, slot.day, slot.block)].append(appointment(var, slot, minutes * counts[k]))
+            self.therapist_items[(th, slot.day, slot.block)].append(appointment(var, slot, minutes))
         for (p, k, slot), var in self.pooled.items():
-            minutes = slot.end - slot.start
-            self.patient_items[(p, slot.day, slot.block)].append(
-                Item(var, slot.start, slot.end, minutes if counts[k] else 0, False)
-            )
-        for (th, _k, slot), var in self.give.items():
-            minutes = slot.end - slot.start
-            self.therapist_items[(th, slot.day, slot.block)].append(
-                Item(var, slot.start, slot.end, minutes, False)
-            )
+            minutes = inst.kind_duration[k] * counts[k]
+            self.patient_items[(p, slot.day, slot.block)].append(appointment(var, slot, minutes))
+        for (th, k, slot), var in self.give.items():
+            minutes = inst.kind_duration[k]
+            self.therapist_items[(th, slot.day, slot.block)].append(appointment(var, slot, minutes))
         self.patient_days: dict[int, dict[int, list[list[Item]]]] = defaultdict(lambda: defaultdict(list))
         for (p, d, _b), items in sorted(self.patient_items.items()):
             self.patient_days[p][d].append(items)
@@ -584,20 +625,47 @@ def _no_overlap(model: cp_model.CpModel, items: Sequence[Item]) -> None:
         model.add_at_most_one(items[n].var for n in sorted(clique))
 
 
+def _share_block(model: cp_model.CpModel, items: Sequence[Item], capacity: int) -> None:
+    """One person's block, appointments placed by block: a group leaves room for nothing else.
+
+    Otherwise the appointments number at most ``capacity``.
+    """
+    groups = [i.var for i in items if i.group]
+    appointments = [i for i in items if not i.group]
+    if len(groups) > 1:
+        model.add_at_most_one(groups)
+    for item in appointments if groups else []:
+        model.add(item.most * sum(groups) + item.var <= item.most)
+    if sum(i.most for i in appointments) > capacity:
+        model.add(sum(i.var for i in appointments) <= capacity)
+
+
 # -- hard rules (SPEC §3) -------------------------------------------------------------
 
 
 def H1_no_double_booking(m: RosterModel) -> None:
     """No person and no room is in two sessions at once.
 
-    For each person and block: sum of items covering each time segment <= 1.
-    Rooms: for each (day, block, room class), sessions using the class <= its rooms
-    (all groups start at the block start, so sessions in one block always overlap).
+    For each person and block: sum of items covering each time segment <= 1. With
+    appointments placed by block, a group fills the person's block and their
+    appointments share it: a patient has at most one per unit of the block, a clinician
+    at most as many as their appointments' slots in it (``appointment_times`` then
+    deals out times). Rooms: for each (day, block, room class), sessions using the
+    class <= its rooms (all groups start at the block start, so sessions in one block
+    always overlap).
     """
-    for items in m.patient_items.values():
-        _no_overlap(m.model, items)
-    for items in m.therapist_items.values():
-        _no_overlap(m.model, items)
+    inst = m.inst
+    for (_, _, b), items in m.patient_items.items():
+        if m.by_block:
+            _share_block(m.model, items, inst.block_units(b))
+        else:
+            _no_overlap(m.model, items)
+    for (th, _, b), items in m.therapist_items.items():
+        if m.by_block and inst.giver_lengths[th]:
+            length = inst.block_end[b] - inst.block_start[b]
+            _share_block(m.model, items, length // min(inst.giver_lengths[th]))
+        else:
+            _no_overlap(m.model, items)
     per_class: dict[tuple[int, int, int], list[Var]] = defaultdict(list)
     for (s, cls), var in m.room.items():
         c = m.candidates[s]
@@ -648,8 +716,12 @@ def H5_days(m: RosterModel) -> None:
                     m.model.add(sum(groups) <= day)
                     group_blocks.append(groups)
                 for item in items:
-                    if not item.group:
+                    if item.group:
+                        continue
+                    if item.most == 1:
                         m.model.add_implication(item.var, day)
+                    else:  # several appointments counted by one variable (placed by block)
+                        m.model.add(item.var <= item.most * day)
             m.model.add(sum(i.var for items in blocks for i in items) >= day)
             if len(group_blocks) > info.max_blocks_per_day:
                 m.add_between([v for g in group_blocks for v in g], 0, info.max_blocks_per_day)
@@ -1157,16 +1229,13 @@ class _Extractor:
         m, inst, sc = self.m, self.m.inst, self.m.sc
         booked: list[tuple[Slot, int, int, int]] = []  # (slot, kind, patient, therapist)
         for (p, k, slot, th), var in m.appt.items():
-            if self.on(var):
-                booked.append((slot, k, p, th))
+            booked.extend([(slot, k, p, th)] * self.value(var))  # by block, a variable may count several
         waiting: dict[tuple[int, Slot], list[int]] = defaultdict(list)
         for (p, k, slot), var in m.pooled.items():
-            if self.on(var):
-                waiting[(k, slot)].append(p)
+            waiting[(k, slot)].extend([p] * self.value(var))
         free: dict[tuple[int, Slot], list[int]] = defaultdict(list)
         for (th, k, slot), var in m.give.items():
-            if self.on(var):
-                free[(k, slot)].append(th)
+            free[(k, slot)].extend([th] * self.value(var))
         seen: dict[int, set[int]] = defaultdict(set)
         for _, _, p, th in booked:
             seen[p].add(th)
@@ -1181,6 +1250,8 @@ class _Extractor:
                 givers.remove(th)
                 seen[p].add(th)
                 booked.append((key[1], key[0], p, th))
+        if m.by_block:
+            booked = self._deal_times(booked)
         counter: dict[tuple[int, int], int] = defaultdict(int)
         result = []
         for slot, k, p, th in sorted(booked, key=lambda e: (e[2], e[1], e[0].day, e[0].start)):
@@ -1201,6 +1272,24 @@ class _Extractor:
                 )
             )
         return result
+
+    def _deal_times(self, booked: list[tuple[Slot, int, int, int]]) -> list[tuple[Slot, int, int, int]]:
+        """Grid times for appointments placed by block: an edge colouring per block (appointment_times)."""
+        inst = self.m.inst
+        unit = inst.appointment_unit
+        blocks: dict[tuple[int, int], list[tuple[Slot, int, int, int]]] = defaultdict(list)
+        for entry in sorted(booked, key=lambda e: (e[0].day, e[0].block, e[3], e[2], e[1])):
+            blocks[(entry[0].day, entry[0].block)].append(entry)
+        timed = []
+        for (d, b), entries in blocks.items():
+            lanes = {th: unit // min(inst.giver_lengths[th]) for _, _, _, th in entries}
+            placed = place_in_block([(p, th) for _, _, p, th in entries], inst.block_units(b), lanes)
+            for (_, k, p, th), where in zip(entries, placed, strict=True):
+                length = inst.kind_duration[k]
+                offset = where.unit * unit + where.lane * length
+                start = inst.block_start[b] + offset
+                timed.append((Slot(d, b, offset // length, start, start + length), k, p, th))
+        return timed
 
 
 def astuple_key(c: SessionCandidate) -> tuple[int, int, int, int]:

@@ -47,6 +47,7 @@ class SolveOptions:
     stall: float | None = None  # stop after this many seconds without a better roster
     lp_bound: bool = True  # also bound the objective by the LP relaxation, solved by HiGHS (relaxation.py)
     restrict_from: int | None = RESTRICT_FROM  # patients from which home blocks go first; None: never
+    appointments_by_block: bool = True  # place appointments per block where exact (model.py); False: slots
 
     def resolved_workers(self) -> int:
         """The worker count actually used (0 means one per core, at most 8)."""
@@ -401,17 +402,22 @@ def solve(
     options = options or SolveOptions()
     started = time.monotonic()
     built = RosterModel(
-        Instance(scenario, previous), options.weights, "relax" if relax else "strict", options.improvements
+        Instance(scenario, previous),
+        options.weights,
+        "relax" if relax else "strict",
+        options.improvements,
+        options.appointments_by_block,
     )
     if previous is not None:
         built.hint_roster(previous)  # start from last week: an unchanged week is found at once
     build_time = time.monotonic() - started
     proto = built.model.proto
     log.info(
-        "model built in %.2fs: %d variables, %d constraints",
+        "model built in %.2fs: %d variables, %d constraints; appointments %s",
         build_time,
         len(proto.variables),
         len(proto.constraints),
+        "by block" if built.by_block else f"on grid slots ({built.inst.slots_needed or 'as asked'})",
     )
     watcher = _Watcher(on_progress)
     penalty: int | None = None

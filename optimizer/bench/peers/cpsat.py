@@ -1,10 +1,10 @@
 """Our CP-SAT model, run exactly as ``iop-roster solve`` runs it, on a wall-clock limit.
 
-``solve_reference_week`` is the reference peer ``cpsat-ref``: the same formulation
-without the valid inequalities of strengthen.py and with CP-SAT's own parameters, so
-that what the performance work buys is measured in the same run (nor the LP
-relaxation's bound that ``solve`` computes beside CP-SAT, nor its first phase on home
-blocks).
+``solve_reference_week`` is the reference peer ``cpsat-ref``: the first formulation,
+with appointments on their grid slots and without the valid inequalities of
+strengthen.py, on CP-SAT's own parameters, so that what the performance work buys is
+measured in the same run (nor the LP relaxation's bound that ``solve`` computes beside
+CP-SAT, nor its first phase on home blocks).
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ from ...scenario import Scenario
 from ...solve import Progress, SolveOptions, solve
 from . import Emit, PeerOptions, PeerOutput
 
-PLAIN: dict[str, object] = {"improvements": (), "tuned": False, "lp_bound": False, "restrict_from": None}
+PLAIN: dict[str, object] = {
+    "improvements": (),
+    "tuned": False,
+    "lp_bound": False,
+    "restrict_from": None,
+    "appointments_by_block": False,
+}
 """The ``SolveOptions`` that make ``solve`` the first formulation."""
 
 
