@@ -628,16 +628,20 @@ def _no_overlap(model: cp_model.CpModel, items: Sequence[Item]) -> None:
 def _share_block(model: cp_model.CpModel, items: Sequence[Item], capacity: int) -> None:
     """One person's block, appointments placed by block: a group leaves room for nothing else.
 
-    Otherwise the appointments number at most ``capacity``.
+    Otherwise the appointments number at most ``capacity``: capacity x groups +
+    appointments <= capacity, and each appointment variable alone excludes a group
+    (the same on whole numbers, tighter on fractions).
     """
     groups = [i.var for i in items if i.group]
     appointments = [i for i in items if not i.group]
     if len(groups) > 1:
         model.add_at_most_one(groups)
+    if not appointments:
+        return
     for item in appointments if groups else []:
         model.add(item.most * sum(groups) + item.var <= item.most)
-    if sum(i.most for i in appointments) > capacity:
-        model.add(sum(i.var for i in appointments) <= capacity)
+    if groups or sum(i.most for i in appointments) > capacity:
+        model.add(capacity * sum(groups) + sum(i.var for i in appointments) <= capacity)
 
 
 # -- hard rules (SPEC §3) -------------------------------------------------------------

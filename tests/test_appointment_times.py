@@ -9,14 +9,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from optimizer.appointment_times import place_in_block
 from optimizer.instance import Instance
-from optimizer.model import RosterModel
+from optimizer.model import Item, RosterModel, _share_block
+from optimizer.relaxation import BoundSolver, linearize
 from optimizer.roster import Roster, SolverInfo
-from optimizer.scenario import scenario_from_dict
+from optimizer.scenario import load_scenario, scenario_from_dict
 from optimizer.solve import SolveOptions, solve
-from tests.factories import make_patient, make_therapist, solve_document, tiny_document
+from tests.factories import SCENARIOS, make_patient, make_therapist, solve_document, tiny_document
 from tests.test_properties import small_weeks
 
 
@@ -153,3 +155,32 @@ def test_placing_appointments_by_block_loses_no_roster(document: dict[str, Any])
     if grid.status in decided and block.status in decided:
         assert block.status == grid.status
         assert block.objective == grid.objective
+
+
+@pytest.mark.parametrize("path", ["lighthouse-small.yaml", "riverbend.yaml"])
+def test_placing_appointments_by_block_never_weakens_the_lp_bound(path: str) -> None:
+    """Any fractional grid solution sums to a block one, so the block LP's optimum is no lower."""
+    scenario = load_scenario(SCENARIOS / path)
+    bounds = [
+        BoundSolver().lower_bound(
+            linearize(RosterModel(Instance(scenario), appointments_by_block=b).model.proto), 30
+        )
+        for b in (False, True)
+    ]
+    assert bounds[0] is not None and bounds[1] is not None
+    assert bounds[1] >= bounds[0]
+
+
+def test_groups_and_appointments_share_a_block_even_in_fractions() -> None:
+    """Half a group leaves half the block: 1.5 appointments of 3 units, not 2.
+
+    Capping each appointment variable by the group alone allowed 0.5 + 1.5 = 2, which
+    cost 50 units of LP bound on a 400-patient week.
+    """
+    model = cp_model.CpModel()
+    group, own, pooled = model.new_bool_var("g"), model.new_bool_var("a"), model.new_int_var(0, 3, "c")
+    model.add(2 * group == 1)  # infeasible on whole numbers; the LP takes g = 0.5
+    items = [Item(group, 0, 180, 180, True), Item(own, 0, 180, 60, False), Item(pooled, 0, 180, 60, False, 3)]
+    _share_block(model, items, 3)
+    model.minimize(-2 * own - 2 * pooled)  # doubled: an integral objective's bound is rounded up
+    assert BoundSolver().lower_bound(linearize(model.proto), 10) == -3
