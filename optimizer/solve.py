@@ -191,6 +191,15 @@ TUNED_PORTFOLIOS: dict[int, dict[str, object]] = {
 }
 """CP-SAT parameters by worker count; counts not listed keep CP-SAT's own portfolio."""
 
+FIRST_PHASE_PORTFOLIOS: dict[int, dict[str, object]] = {
+    # The first phase on home blocks (restriction.py) reports rosters, never its bound, so
+    # its full worker needs no LP: without it, 1,500 patients got a first roster 13-20 s
+    # into the search against 18-30 s with max_lp_sym (three seeds each), and better
+    # rosters at 60 s (9,517-9,617 against 9,614-9,842); 400 patients alike at 30 s.
+    2: {"subsolvers": ["quick_restart_no_lp"]},
+}
+"""Over TUNED_PORTFOLIOS, for the first phase on home blocks, by worker count."""
+
 
 def parameters(options: SolveOptions) -> dict[str, object]:
     """The CP-SAT parameters a solve uses.
@@ -512,8 +521,10 @@ def _search(
         return (*_run(built.model, options, watcher, on_tick), True)
     params = parameters(options)
     first, enough = params, None
+    if options.tuned:
+        first = {**params, **FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {}), **options.parameters}
     if options.resolved_workers() == 1:
-        first = _scaled(params, RESTRICTED_SHARE)
+        first = _scaled(first, RESTRICTED_SHARE)
     else:
         started = time.monotonic()
         share = options.time_limit * RESTRICTED_SHARE
