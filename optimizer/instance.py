@@ -470,6 +470,10 @@ class Instance:
                         leaders.setdefault((p, types[s.type]), set()).update(
                             [lead] if lead is not None else []
                         )
+                        if s.day in days and block is not None:  # the same (day, block) keeps its leader
+                            day_leaders.setdefault((p, days[s.day], block, types[s.type]), set()).update(
+                                [lead] if lead is not None else []
+                            )
                 mates.update((a, b) for i, a in enumerate(present) for b in present[i + 1 :])
                 known = s.day in days and block is not None and s.type in types and s.track in track_index
                 if known and lead is not None:

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from optimizer.check import check_roster
+from optimizer.instance import Instance
+from optimizer.roster import Roster, roster_from_dict
 from optimizer.scenario import ScenarioError, scenario_from_dict
 from optimizer.solve import SolveOptions
 from optimizer.workflow import explain_week, explanation_lines, solve_verified
@@ -74,6 +76,49 @@ def test_stability_counts_what_changed() -> None:
     )
     assert report.terms["stability"] >= lost > 0
     assert report.terms["stability"] == moved.report.terms["stability"]
+
+
+def _last_week() -> Roster:
+    """A roster of ``week()`` in which P3 and P6 sat with different leaders on Monday and Tuesday."""
+
+    def group(day: str, room: str, leader: str, patients: str) -> dict[str, Any]:
+        return {"id": f"G-{day}-evening-process-{room}", "kind": "group", "type": "process", "day": day,
+                "start": "17:00", "end": "20:00", "room": room, "track": "adult", "therapists": [leader],
+                "patients": patients.split()}  # fmt: skip
+
+    def individual(patient: str, day: str, therapist: str) -> dict[str, Any]:
+        return {"id": f"A-{patient}-individual-1", "kind": "individual", "type": "individual", "day": day,
+                "start": "17:00", "end": "18:00", "room": None, "track": None, "therapists": [therapist],
+                "patients": [patient]}  # fmt: skip
+
+    sessions = [
+        group("mon", "A", "T1", "P1 P3 P5 P7"), group("mon", "B", "T2", "P2 P4 P6 P8"),
+        group("tue", "A", "T1", "P1 P5 P6 P7"), group("wed", "A", "T2", "P2 P3 P4 P8"),
+        individual("P2", "tue", "T2"), individual("P1", "wed", "T1"),
+    ]  # fmt: skip
+    solver = {"status": "FEASIBLE", "objective": 0, "best_bound": None, "wall_time_s": 0}
+    document = {"format": "iop-roster/1", "scenario": "Tiny", "week_of": "2026-11-23", "solver": solver}
+    return roster_from_dict({**document, "sessions": sessions, "shortfalls": []})
+
+
+def test_a_leader_of_the_same_day_and_block_is_the_one_to_keep() -> None:
+    """P3 led by T1 on Monday last week: T2 on Monday is a change, though T2 led P3 on Wednesday.
+
+    The model once kept only each patient's leaders of the week, so it counted no change
+    where the checker (rightly) counted one, and the solve stopped on the mismatch.
+    """
+    scenario = scenario_from_dict(week())
+    previous = Instance(scenario, _last_week()).previous
+    assert previous is not None
+    p3, mon, t1, t2 = 2, 0, 0, 1
+    assert previous.leaders_to_keep(p3, mon, 0, 0) == frozenset({t1})
+    assert previous.leaders[(p3, 0)] == frozenset({t1, t2})
+    fewer = week()
+    for p in fewer["patients"][2:6]:
+        p["availability"] = {"mon": ["evening"], "tue": ["evening"]}
+    for _ in range(3):  # each solve is checked against the model's own count (solve_verified)
+        _, outcome = solve(fewer, previous=_last_week())
+        assert outcome.report.terms["stability"] == outcome.result.terms["stability"]
 
 
 def test_locks_are_held() -> None:
