@@ -11,7 +11,7 @@ roster's value:
 - ``periods``: some (day, block) periods freed (all blocks of some days, one block on
   some days, or periods at random), the number adapted to what solves in ``--round`` s;
 - ``staff``: every session, co-facilitation and appointment of a few clinicians freed,
-  every patient's seats kept (what load balance S4 and continuity S2 depend on).
+  every patient's attendance kept (what load balance S4 and continuity S2 depend on).
 
 Run: .venv/bin/python benchmarks/experiments/own_lns.py L-400p-s1 --first 25 --seconds 60
 """
@@ -28,7 +28,7 @@ from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.restriction import RESTRICT_FROM, restricted_model
-from optimizer.solve import FIRST_PHASE_PORTFOLIOS, TUNED_PORTFOLIOS, configure
+from optimizer.solve import FIRST_PHASE_PORTFOLIOS, TUNED_PORTFOLIOS, configure, hint_all
 
 Period = tuple[int, int]
 
@@ -91,8 +91,7 @@ def main() -> None:
         best = first.objective_value
         deadline = started + args.seconds
         if kind == "cpsat":
-            for index, value in enumerate(values):
-                built.model.add_hint(built.model.get_int_var_from_proto_index(index), value)
+            hint_all(built.model, first)  # the restricted copy's variables are the model's
             solver, _ = _solve(built.model, {**base, "max_time_in_seconds": deadline - time.monotonic()})
             after = f"{first.objective_value:g} after the first phase"
             print(f"{week.name} cpsat: {after}, {solver.objective_value:g} at the end")
