@@ -9,6 +9,8 @@ from optimizer.relaxation import BoundSolver, linearize
 from optimizer.scenario import scenario_from_dict
 from optimizer.strengthen import LINK_BELOW, STRENGTHENINGS
 
+UNLINKED = tuple(name for name in STRENGTHENINGS if name != "seat_needs_session")
+
 
 def _lp_bound(model: RosterModel) -> float:
     bound = BoundSolver().lower_bound(linearize(model.model.proto), 30)
@@ -23,19 +25,17 @@ def test_linking_seats_to_sessions_raises_the_lp_bound() -> None:
     (187.4 -> 199.9 on the benchmark's S-30p-s1).
     """
     scenario = scenario_from_dict(generate(GeneratorSettings(patients=30, seed=1))[0])
-    unlinked = tuple(name for name in STRENGTHENINGS if name != "seat_needs_session")
-    weak = _lp_bound(RosterModel(Instance(scenario), improvements=unlinked))
+    weak = _lp_bound(RosterModel(Instance(scenario), improvements=UNLINKED))
     strong = RosterModel(Instance(scenario))
     assert _lp_bound(strong) >= weak + strong.weights["sessions"]
 
 
 def test_large_weeks_go_without_the_link() -> None:
     """From LINK_BELOW patients the link is left out: measured, it bought no bound there."""
-    unlinked = tuple(name for name in STRENGTHENINGS if name != "seat_needs_session")
     for patients, linked in ((LINK_BELOW - 1, True), (LINK_BELOW, False)):
         week = scenario_from_dict(generate(GeneratorSettings(patients=patients, seed=3))[0])
         sizes = [
             len(RosterModel(Instance(week), improvements=names).model.proto.constraints)
-            for names in (unlinked, STRENGTHENINGS)
+            for names in (UNLINKED, STRENGTHENINGS)
         ]
         assert (sizes[1] > sizes[0]) == linked
