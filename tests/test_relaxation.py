@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -172,3 +173,18 @@ def test_the_mip_roster_is_adopted_and_a_broken_one_ignored(monkeypatch: pytest.
     assert result.status == "OPTIMAL"
     assert result.objective == result.best_bound == price
     assert result.roster is not None and not check_roster(scenario, result.roster).violations
+
+
+def test_the_mip_stops_when_its_memory_grows_past_the_limit() -> None:
+    """The interrupt callback asks HiGHS to stop once memory has grown past the limit, not before."""
+    event = SimpleNamespace(data_in=SimpleNamespace(user_interrupt=False))
+    roomy = relaxation._MemoryGuard(limit_mb=10_000_000.0)
+    roomy.checked -= 2.0
+    roomy(event)
+    assert event.data_in.user_interrupt is False
+    full = relaxation._MemoryGuard(limit_mb=-1.0)  # any size counts as grown past it
+    full(event)
+    assert event.data_in.user_interrupt is False  # checked at most once a second
+    full.checked -= 2.0
+    full(event)
+    assert event.data_in.user_interrupt is True
