@@ -11,6 +11,13 @@ Measured 2026-12-01 (2 cores, Intel Xeon) on S-30p-s1, 90 s each: LP relaxation 
 (187.02 rounded up), HiGHS bound 201 with roster 208, CP-SAT bound 201 with roster 213.
 CP-SAT's best roster of this week in the benchmark is 203, so its optimum lies in
 201–203 and neither solver proves it in 90 s.
+
+Measured again 2026-12-03 (same kind of machine), with seats linked to their sessions
+(strengthen.seat_needs_session), ``S --weeks 4 --seconds 30``: HiGHS proved S-30p-s1
+optimal (203) and lighthouse-small (146); bounds 192 and 203 on S-30p-s2 / s3 against
+CP-SAT's 192 and 202. At 60 s on the M weeks HiGHS's root bounds were 717 / 695 / 716,
+above CP-SAT's. This is what ``MIP_BELOW`` in optimizer/solve.py puts to use. Alone for
+ten minutes HiGHS proved S-30p-s3 optimal at 207 (272 s) and left S-30p-s2 at 192.
 """
 
 from __future__ import annotations
