@@ -35,7 +35,7 @@ MIP_BELOW = 80
 """Patients below which the relaxation thread solves the model as a MIP, not only its LP.
 
 Measured (Intel Xeon, 2 CP-SAT workers beside it, 60 s; README, "HiGHS's MIP beside
-CP-SAT"): 30 patients, two of four weeks proven optimal in 5-7 s (before: one, at 19 s),
+CP-SAT"): 30 patients, two of four weeks proven optimal at 4.8 and 6.6 s (before: one, at 19 s),
 bounds equal or higher on the others; 60 patients at slack 0, bounds 6-14 higher and
 rosters within 0-4 of before. At 120 patients its root cuts took the whole minute on a
 core the search needed: bounds 2-8 higher, rosters 1.5 % worse over three seeds, and
