@@ -26,7 +26,8 @@ def main() -> None:
         for week in load_suites()[args.family]:
             result = solving.solve(week.scenario(), solving.SolveOptions(time_limit=args.seconds, workers=2))
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
-            print(f"share {share}: {week.name} {result.objective:g} (gap {gap}) {result.terms}", flush=True)
+            found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"
+            print(f"share {share}: {week.name} {found} {result.terms}", flush=True)
 
 
 if __name__ == "__main__":
