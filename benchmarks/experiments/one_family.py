@@ -50,12 +50,14 @@ def main() -> None:
     parser.add_argument("family", help="a family of benchmarks/suites.yaml (200 patients or more)")
     parser.add_argument("--shares", default="0.5,0.8", help="first-phase shares of the time limit")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     solving.restricted_model = one_family_per_block  # type: ignore[assignment]  # what _search calls
+    options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
     for share in (float(s) for s in args.shares.split(",")):
         solving.RESTRICTED_SHARE = share
         for week in load_suites()[args.family]:
-            result = solving.solve(week.scenario(), solving.SolveOptions(time_limit=args.seconds, workers=2))
+            result = solving.solve(week.scenario(), options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
             found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"
             print(f"share {share}: {week.name} {found} {result.terms}", flush=True)

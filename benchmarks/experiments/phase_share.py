@@ -20,11 +20,13 @@ def main() -> None:
     parser.add_argument("family", help="a family of benchmarks/suites.yaml")
     parser.add_argument("--shares", default="0.5,0.8,0.3", help="first-phase shares of the time limit")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
     for share in (float(s) for s in args.shares.split(",")):
         solving.RESTRICTED_SHARE = share  # read by _search at each solve
         for week in load_suites()[args.family]:
-            result = solving.solve(week.scenario(), solving.SolveOptions(time_limit=args.seconds, workers=2))
+            result = solving.solve(week.scenario(), options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
             found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"
             print(f"share {share}: {week.name} {found} {result.terms}", flush=True)
