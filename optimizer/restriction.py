@@ -30,6 +30,14 @@ RESTRICT_FROM = 200
 run-to-run noise; 30 patients, two of four weeks worse (213 against 203, 202 against 197),
 where the whole search already sees every block."""
 
+ONE_FAMILY_BELOW = 1000
+"""Patients below which the first phase also keeps each clinician, in each block, to one
+family (``one_family_per_block``). Measured on L only (README, "Where the L gap is"):
+400 patients, with the first phase's share at ``ONE_FAMILY_SHARE`` (solve.py), better on 9 runs of 9
+(three weeks, seeds 0-2), sums 6,535 / 6,555 / 6,532 against 6,574 / 6,571 / 6,606. XL
+weeks, whose first roster the first phase decides, were not measured with it and keep
+the home blocks alone."""
+
 SLACK = 1.0
 """A restricted patient's home blocks must offer at least this many times the group minutes they need."""
 
@@ -96,11 +104,12 @@ def _room(m: RosterModel, p: int, kept: dict[tuple[int, int], set[int]]) -> bool
     return True
 
 
-def restricted_model(m: RosterModel) -> cp_model.CpModel | None:
+def restricted_model(m: RosterModel, one_family: bool = False) -> cp_model.CpModel | None:
     """A copy of the model with groups outside home blocks forbidden; None if none are.
 
-    The copy keeps the model's variable indices, so its solutions read (and hint) the
-    original directly.
+    ``one_family``: also keep each clinician's led sessions in a block to one family
+    (``one_family_per_block``). The copy keeps the model's variable indices (any it adds
+    come after them), so its solutions read (and hint) the original directly.
     """
     homes = home_blocks(m)
     outside = [var.index for (p, _d, b, _g), var in m.attend.items() if p in homes and b not in homes[p]]
@@ -109,4 +118,31 @@ def restricted_model(m: RosterModel) -> cp_model.CpModel | None:
     copy = m.model.clone()
     for index in outside:
         copy.add(copy.get_bool_var_from_proto_index(index) == 0)
+    if one_family:
+        one_family_per_block(m, copy)
     return copy
+
+
+def one_family_per_block(m: RosterModel, copy: cp_model.CpModel) -> None:
+    """In ``copy``: each clinician leads, within a block, sessions of one (group type, track) only.
+
+    Why: continuity (S2) counts the distinct leaders of each block, group type and track,
+    and on L weeks a 60 s roster had 46-52 of them beyond one where the term alone goes to
+    22; a roster in which each clinician keeps to one family per block has that shape from
+    the start. It is a restriction, like the home blocks: every roster of ``copy`` is a
+    roster of the week, and the whole week is searched afterwards from it.
+    """
+    led: dict[tuple[int, int], dict[tuple[int, int], list[int]]] = defaultdict(lambda: defaultdict(list))
+    for s, c in enumerate(m.candidates):
+        led[(c.lead, c.block)][(c.group_type, c.track)].append(m.open[s].index)
+    for (lead, block), families in sorted(led.items()):
+        if len(families) < 2:
+            continue
+        flags = []
+        who = (m.sc.therapists[lead].id, m.inst.blocks[block])
+        for (g, t), indices in sorted(families.items()):
+            flag = copy.new_bool_var(m._name("keeps_to", *who, m.sc.group_types[g].id, m.inst.tracks[t]))
+            for index in indices:
+                copy.add_implication(copy.get_bool_var_from_proto_index(index), flag)
+            flags.append(flag)
+        copy.add_at_most_one(flags)

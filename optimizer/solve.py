@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from .instance import Instance
 from .model import Guard, RosterModel
 from .relaxation import BoundSolver, linearize
-from .restriction import RESTRICT_FROM, restricted_model
+from .restriction import ONE_FAMILY_BELOW, RESTRICT_FROM, restricted_model
 from .roster import Roster, Session, SolverInfo
 from .scenario import Scenario
 from .strengthen import STRENGTHENINGS
@@ -586,7 +586,12 @@ def solve(
 
 
 RESTRICTED_SHARE = 0.5
-"""Of the time limit, the most the first phase on home blocks takes (restriction.py)."""
+"""Of the time limit, the most the first phase on home blocks alone takes (restriction.py;
+``ONE_FAMILY_SHARE`` where it keeps clinicians to one family per block as well)."""
+ONE_FAMILY_SHARE = 0.8
+"""Of the time limit, the most the first phase takes when it keeps clinicians to one family
+per block as well (restriction.py): on L the whole-week search gained little after it;
+with half the time, 2,173 / 2,197 / 2,185 against 2,159 / 2,195 / 2,181 (seed 0)."""
 RESTRICTED_STALL = 0.1
 """Of the time limit without a better roster, which ends the first phase early."""
 
@@ -602,12 +607,18 @@ def _search(
     A strict solve searches the week on home blocks first, then the whole week from
     the first phase's best roster.
 
-    With two or more workers the first phase runs until it has a roster, however long
-    that takes, and then until its share of the time is spent or it stalls; with one
-    worker it ends on CP-SAT's deterministic clock, so the solve stays reproducible.
+    With two or more workers the first phase on home blocks alone runs until it has a
+    roster, however long that takes (on XL weeks that is the first roster), and then
+    until its share of the time is spent or it stalls; kept to one family per block as
+    well (below ``ONE_FAMILY_BELOW`` patients) it also ends at its share without a
+    roster, since that narrower week may have none. With one worker it ends on CP-SAT's
+    deterministic clock, so the solve stays reproducible.
     """
-    large = options.restrict_from is not None and len(built.sc.patients) >= options.restrict_from
-    restricted = restricted_model(built) if large else None
+    patients = len(built.sc.patients)
+    large = options.restrict_from is not None and patients >= options.restrict_from
+    one_family = patients < ONE_FAMILY_BELOW
+    restricted = restricted_model(built, one_family) if large else None
+    share = ONE_FAMILY_SHARE if one_family else RESTRICTED_SHARE
     if restricted is None:
         return (*_run(built.model, options, watcher, on_tick), True)
     params = parameters(options)
@@ -615,16 +626,16 @@ def _search(
     if options.tuned:
         first = {**params, **FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {}), **options.parameters}
     if options.resolved_workers() == 1:
-        first = _scaled(first, RESTRICTED_SHARE)
+        first = _scaled(first, share)
     else:
         started = time.monotonic()
-        share = options.time_limit * RESTRICTED_SHARE
+        seconds = options.time_limit * share
 
         def enough() -> bool:
-            if watcher.objective is None:
-                return False
             spent = time.monotonic() - started
-            return spent >= share or watcher.stalled(options.time_limit * RESTRICTED_STALL)
+            if watcher.objective is None:
+                return one_family and spent >= seconds
+            return spent >= seconds or watcher.stalled(options.time_limit * RESTRICTED_STALL)
 
     watcher.restricted = True
     try:

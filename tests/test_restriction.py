@@ -1,5 +1,6 @@
-"""The first phase on home blocks (restriction.py): which patients it restricts, and that
-a solve through it finds the whole week's optimum and never reports its bound."""
+"""The first phase on home blocks (restriction.py): which patients it restricts, that
+clinicians can be kept to one family per block in it, and that a solve through it finds
+the whole week's optimum and never reports its bound."""
 
 from __future__ import annotations
 
@@ -70,6 +71,28 @@ def test_the_restricted_copy_forbids_exactly_the_groups_outside_home_blocks() ->
     assert solver.solve(copy) == cp_model.OPTIMAL
     assert outside and all(solver.value(copy.get_int_var_from_proto_index(i)) == 0 for i in outside)
     assert restricted_model(_built(tiny_document(patients=[make_patient("P1")]))) is None
+
+
+def test_one_family_per_block_keeps_a_leader_to_one_group_type_in_a_block() -> None:
+    """T1, the only leader, must run process and skills in the mornings: the week allows it,
+    the first phase kept to one family per block does not, and a solve then searches the
+    whole week and still finds its roster."""
+    once = {"min": 1, "max": 1}
+    groups = [
+        {"id": kind, "qualification": "SUD", "min_size": 1, "max_size": 4, "per_patient_week": once}
+        for kind in ("process", "skills")
+    ]
+    document = _two_blocks([_mostly_mornings("P1"), _mostly_mornings("P2")], group_types=groups)
+    built = _built(document)
+    solver = cp_model.CpSolver()
+    plain, kept = restricted_model(built), restricted_model(built, one_family=True)
+    assert plain is not None and kept is not None
+    assert len(kept.proto.variables) > len(plain.proto.variables) == len(built.model.proto.variables)
+    assert solver.solve(plain) == cp_model.OPTIMAL
+    assert solver.solve(kept) == cp_model.INFEASIBLE
+    for workers in (1, 2):
+        options = SolveOptions(time_limit=10.0, workers=workers, restrict_from=0)
+        assert solve(scenario_from_dict(document), options).status == "OPTIMAL"
 
 
 def test_the_first_phase_never_reports_its_bound() -> None:

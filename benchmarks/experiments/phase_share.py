@@ -1,8 +1,10 @@
 """Experiment: how much of the time the first phase on home blocks should take.
 
-``RESTRICTED_SHARE`` (solve.py) caps the first phase at half the time limit; the rest
-goes to the whole week from the phase's best roster. Each share given is run on every
-week of the family through ``solve`` itself, so the arms differ in that number only.
+The first phase's share of the time limit (``RESTRICTED_SHARE`` in solve.py;
+``ONE_FAMILY_SHARE`` there too, where the phase keeps clinicians to one family);
+the rest goes to the whole week from the phase's best roster. Each share given is run on
+every week of the family through ``solve`` itself, so the arms differ in that number only.
+(Measured in the README before ``one_family_per_block``, when only the first existed.)
 
 Run: .venv/bin/python benchmarks/experiments/phase_share.py L --shares 0.5,0.8,0.3
 """
@@ -24,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
     options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
     for share in (float(s) for s in args.shares.split(",")):
-        solving.RESTRICTED_SHARE = share  # read by _search at each solve
+        solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = share  # read by _search at each solve
         for week in load_suites()[args.family]:
             result = solving.solve(week.scenario(), options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
