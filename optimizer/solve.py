@@ -186,15 +186,19 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.highs_bound = bound if self.highs_bound is None else max(self.highs_bound, bound)
         self.emit()
 
+    def _beats(self, objective: float) -> bool:
+        """``objective`` beats the best roster so far (from either solver); call with the lock held."""
+        return self.objective is None or objective < self.objective - 1e-6
+
     def better(self, objective: float) -> bool:
         """``objective`` beats the best roster so far (from either solver)."""
         with self.lock:
-            return self.objective is None or objective < self.objective - 1e-6
+            return self._beats(objective)
 
     def adopt(self, solver: cp_model.CpSolver) -> None:
         """A roster found outside CP-SAT's search and checked by it (``_checked``), if it is the best."""
         with self.lock:
-            if self.objective is not None and solver.objective_value >= self.objective - 1e-6:
+            if not self._beats(solver.objective_value):
                 return
             self.solutions += 1
             self.improved = time.monotonic()
