@@ -8,8 +8,12 @@ the arms differ in those settings only. On L weeks continuity (S2) was 46-52 in 
 roster against 22 minimised alone: the ``on`` arms ask whether giving the first phase
 that shape pays.
 
+On weeks below ``RESTRICT_FROM`` patients (S, M) the solve has no first phase; ``--from 0``
+gives them one, and the arm ``none`` runs them as shipped, for comparison.
+
 Run: .venv/bin/python benchmarks/experiments/first_phase.py L --arms off:0.5,off:0.8,off:0.3
      .venv/bin/python benchmarks/experiments/first_phase.py L --arms off:0.5,on:0.8 --seed 1
+     .venv/bin/python benchmarks/experiments/first_phase.py M --from 0 --arms none,on:0.5
 """
 
 from __future__ import annotations
@@ -18,21 +22,25 @@ import argparse
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
+from optimizer.restriction import RESTRICT_FROM
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("family", help="a family of benchmarks/suites.yaml (200 patients or more)")
-    parser.add_argument("--arms", default="off:0.5,on:0.8", help="comma-separated off:SHARE or on:SHARE")
+    parser.add_argument("family", help="a family of benchmarks/suites.yaml")
+    parser.add_argument("--arms", default="off:0.5,on:0.8", help="comma-separated none, off:SHARE or on:SHARE")
+    parser.add_argument("--from", dest="start", type=int, default=RESTRICT_FROM, help="patients from which a first phase runs")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
     for arm in args.arms.split(","):
-        mode, share = arm.split(":")
-        # Read by _search at each solve: below ONE_FAMILY_BELOW patients the restriction is on.
-        solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
-        solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)
+        start = None if arm == "none" else args.start  # None: no first phase at all
+        options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed, restrict_from=start)
+        if start is not None:
+            mode, share = arm.split(":")
+            # Read by _search at each solve: below ONE_FAMILY_BELOW patients the restriction is on.
+            solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
+            solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)
         for week in load_suites()[args.family]:
             result = solving.solve(week.scenario(), options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
