@@ -28,14 +28,20 @@ from optimizer.restriction import RESTRICT_FROM
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("family", help="a family of benchmarks/suites.yaml")
-    parser.add_argument("--arms", default="off:0.5,on:0.8", help="comma-separated none, off:SHARE or on:SHARE")
-    parser.add_argument("--from", dest="start", type=int, default=RESTRICT_FROM, help="patients from which a first phase runs")
+    parser.add_argument(
+        "--arms", default="off:0.5,on:0.8", help="comma-separated none, off:SHARE or on:SHARE"
+    )
+    parser.add_argument(
+        "--from", dest="start", type=int, default=RESTRICT_FROM, help="patients from which a first phase runs"
+    )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     for arm in args.arms.split(","):
         start = None if arm == "none" else args.start  # None: no first phase at all
-        options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed, restrict_from=start)
+        options = solving.SolveOptions(
+            time_limit=args.seconds, workers=2, seed=args.seed, restrict_from=start
+        )
         if start is not None:
             mode, share = arm.split(":")
             # Read by _search at each solve: below ONE_FAMILY_BELOW patients the restriction is on.
