@@ -275,6 +275,31 @@ def test_ratios_compare_our_cpsat_with_each_plain_peer_at_the_same_worker_count(
     assert "only ours (4.0 s)" in ratio_table(ratios([*records, run("cpsat-ref", 2, 4.0, None)][1:]))
 
 
+def test_ratios_time_ours_to_each_plain_peers_own_final_gap() -> None:
+    """Where no one reaches 1 %, ours is still timed to the gap the plain peer ended with."""
+
+    def run(peer: str, workers: int | None, events: list[list[float]], **extra: Any) -> dict[str, Any]:
+        label = peer_label(peer, workers)
+        return {"week": "w", "family": "F", "peer": peer, "workers": workers, "label": label, "run": "ok",
+                "status": "FEASIBLE", "time_limit_s": 60.0, "objective": events[-1][1], "has_roster": True,
+                "checker_ok": True, "events": events, **extra}  # fmt: skip
+
+    ours = run("cpsat", 2, [[1.0, 130, None], [5.0, 110, None], [30.0, 104, 100]])
+    reference = run("cpsat-ref", 2, [[2.0, 140, None], [40.0, 120, 90]])
+    highs = run("highs", None, [[10.0, 150, 95]])
+    short = run("cpsat-ref", 1, [[1.0, 100, None]], shortfalls_declared=3)
+    records = [ours, reference, highs, run("cpsat", 1, [[3.0, 125, None]]), short]
+    add_gaps(records)
+    rows = {row["cpsat"]: row for row in ratios(records)}
+    # cpsat-ref ends at 120 (gap 1/6 against 100), reached at 40 s; ours is that close at 5 s.
+    assert rows["cpsat/2w"]["to_their_gap/cpsat-ref"] == pytest.approx(5.0 / 40.0)
+    assert rows["cpsat/2w"]["to_their_gap/highs"] == pytest.approx(1.0 / 10.0)  # 130 is within 1/3 of 100
+    assert rows["cpsat/2w"]["time_to_gap_1pct_s/cpsat-ref"] is None  # no one reached 1 %
+    assert rows["cpsat/1w"]["to_their_gap/highs"] == pytest.approx(3.0 / 10.0)
+    assert rows["cpsat/1w"]["to_their_gap/cpsat-ref"] is None  # its roster declares shortfalls: no gap
+    assert "| 0.12 |" in ratio_table(ratios(records))
+
+
 def test_runs_of_one_machine_merge_into_one_report_with_gaps_derived_again(tmp_path: Path) -> None:
     """A week's reference bound is the best of every merged run; other machines are refused."""
     machine = {"cores": 2, "cpu": "x", "ortools": "9"}

@@ -19,10 +19,17 @@ Run: .venv/bin/python benchmarks/experiments/first_phase.py L --arms off:0.5,off
 from __future__ import annotations
 
 import argparse
+from functools import partial
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
 from optimizer.restriction import RESTRICT_FROM
+
+
+def _note_roster(into: list[float], progress: solving.Progress) -> None:
+    """Keep the search's clock at each report that carries a roster."""
+    if progress.objective is not None:
+        into.append(progress.elapsed)
 
 
 def main() -> None:
@@ -48,10 +55,16 @@ def main() -> None:
             solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
             solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)
         for week in load_suites()[args.family]:
-            result = solving.solve(week.scenario(), options)
+            firsts: list[float] = []  # when the first roster came (progress reports)
+            result = solving.solve(
+                week.scenario(),
+                options,
+                on_progress=partial(_note_roster, firsts),
+            )
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
             found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"
-            print(f"{arm}: {week.name} {found} {result.terms}", flush=True)
+            first = f"first roster at {min(firsts):.1f} s of search" if firsts else "no roster"
+            print(f"{arm}: {week.name} {found}, {first}, {result.terms}", flush=True)
 
 
 if __name__ == "__main__":
