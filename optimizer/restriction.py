@@ -34,9 +34,11 @@ ONE_FAMILY_BELOW = 1000
 """Patients below which the first phase also keeps each clinician, in each block, to one
 family (``one_family_per_block``). Measured on L only (README, "Where the L gap is"):
 400 patients, with the first phase's share at ``ONE_FAMILY_SHARE`` (solve.py), better on 9 runs of 9
-(three weeks, seeds 0-2), sums 6,535 / 6,555 / 6,532 against 6,574 / 6,571 / 6,606. XL
-weeks, whose first roster the first phase decides, were not measured with it and keep
-the home blocks alone."""
+(three weeks, seeds 0-2), sums 6,535 / 6,555 / 6,532 against 6,574 / 6,571 / 6,606. On
+XL weeks (1,500 patients, 300 s) it ended lower too, 7,562 / 7,511 / 7,795 against 7,595 /
+7,567 / 7,874, but their first roster, which the first phase decides, came at 20-47 s of
+search against 16-20 s: past the 30 s a first roster is due, so they keep the home
+blocks alone."""
 
 SLACK = 1.0
 """A restricted patient's home blocks must offer at least this many times the group minutes they need."""
