@@ -32,7 +32,7 @@ where the whole search already sees every block."""
 
 ONE_FAMILY_BELOW = 1000
 """Patients below which the first phase also keeps each clinician, in each block, to one
-family (``one_family_per_block``). Measured on L only (README, "Where the L gap is"):
+family (``one_family_per_block``). Measured (README, "Where the L gap is"): on L weeks,
 400 patients, with the first phase's share at ``ONE_FAMILY_SHARE`` (solve.py), better on 9 runs of 9
 (three weeks, seeds 0-2), sums 6,535 / 6,555 / 6,532 against 6,574 / 6,571 / 6,606. On
 XL weeks (1,500 patients, 300 s) it ended lower too, 7,562 / 7,511 / 7,795 against 7,595 /
