@@ -18,7 +18,7 @@ from optimizer.bench.command import merge_results
 from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
 from optimizer.bench.report import family_table, ratio_table, ratios, write_report
 from optimizer.bench.runner import RunSpec, add_gaps, peer_label, plan, run_one
-from optimizer.bench.suites import BenchWeek, SuiteError, load_suites, select
+from optimizer.bench.suites import BenchWeek, SuiteError, load_suites, select, week_named
 from optimizer.bench.timeline import (
     Event,
     gap_at,
@@ -120,6 +120,10 @@ def test_suite_errors(tmp_path: Path) -> None:
     with pytest.raises(SuiteError, match="nope"):
         select(load_suites(), ["nope"])
     assert [w.family for w in select(load_suites(), ["all"])][-1] == "tight"
+    assert week_named("L-400p-s1").settings == {"patients": 400, "seed": 1}
+    assert week_named("riverbend").family == "M"
+    with pytest.raises(SuiteError, match="unknown week L-400p"):
+        week_named("L-400p")  # a prefix is not a name
 
 
 # -- peers ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import argparse
 
 from ortools.sat.python import cp_model
 
-from optimizer.bench.suites import load_suites
+from optimizer.bench.suites import week_named
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.solve import TUNED_PORTFOLIOS, SolveOptions, configure, solve
@@ -27,8 +27,7 @@ def main() -> None:
     parser.add_argument("--first", type=float, default=50.0, help="seconds of the usual solve")
     parser.add_argument("--second", type=float, default=10.0, help="seconds with the attendance held")
     args = parser.parse_args()
-    family = args.week.split("-")[0]
-    week = next(w for w in load_suites()[family] if w.name.startswith(args.week))
+    week = week_named(args.week)
     scenario = week.scenario()
     result = solve(scenario, SolveOptions(time_limit=args.first, workers=2))
     if result.roster is None:

@@ -15,7 +15,7 @@ import argparse
 
 from ortools.sat.python import cp_model
 
-from optimizer.bench.suites import load_suites
+from optimizer.bench.suites import week_named
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.solve import TUNED_PORTFOLIOS, SolveOptions, configure, solve
@@ -39,8 +39,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seeds", default="0,1,2")
     args = parser.parse_args()
-    family = args.week.split("-")[0]
-    week = next(w for w in load_suites()[family] if w.name.startswith(args.week))
+    week = week_named(args.week)
     scenario = week.scenario()
     for seed in (int(s) for s in args.seeds.split(",")):
         for arm in args.arms.split(","):

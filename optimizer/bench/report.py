@@ -24,8 +24,7 @@ from matplotlib.figure import Figure
 
 from ..files import write_atomic
 from . import timeline
-from .runner import CHECKPOINTS, complete, peer_label
-from .timeline import Event
+from .runner import CHECKPOINTS, complete, events_of, peer_label
 
 GAP_COLUMNS = " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
 """The Markdown headers of the gaps read off the timeline at each checkpoint."""
@@ -179,8 +178,7 @@ def _time_to_gap(record: dict[str, Any], gap: float | None) -> float | None:
     """Seconds until ``record``'s incumbent was within ``gap`` of its week's reference bound."""
     if gap is None or not complete(record):
         return None
-    events = [Event(*e) for e in record.get("events", [])]
-    return timeline.time_to_gap(events, gap, record.get("reference_bound"))
+    return timeline.time_to_gap(events_of(record), gap, record.get("reference_bound"))
 
 
 def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -268,7 +266,7 @@ def plot_gaps(records: list[dict[str, Any]], family: str, path: Path) -> Path:
         ax = axes[n // columns][n % columns]
         named: set[str] = set()  # one legend entry per peer, however many seeds
         for r in (r for r in records if r["week"] == week):
-            events = [Event(*e) for e in r.get("events", [])]
+            events = events_of(r)
             horizon = max(r["time_limit_s"], max((e.time for e in events), default=0.0))
             points = timeline.gap_curve(events, r.get("reference_bound"), horizon)
             if points:

@@ -238,7 +238,8 @@ def run_all(
     return records
 
 
-def _events(record: dict[str, Any]) -> list[Event]:
+def events_of(record: dict[str, Any]) -> list[Event]:
+    """A run record's timeline as events (the JSON keeps them as lists)."""
     return [Event(*e) for e in record.get("events", [])]
 
 
@@ -263,14 +264,14 @@ def add_gaps(records: list[dict[str, Any]]) -> None:
     for r in records:
         bounds = [
             b
-            for b in (r.get("best_bound"), r.get("lp_bound"), timeline.best_bound(_events(r)))
+            for b in (r.get("best_bound"), r.get("lp_bound"), timeline.best_bound(events_of(r)))
             if b is not None
         ]
         if bounds:
             best[r["week"]] = max(best.get(r["week"], -float("inf")), *bounds)
     for r in records:
         reference = best.get(r["week"])
-        events = _events(r)
+        events = events_of(r)
         if not complete(r):  # its incumbents are not rosters meeting every rule: no times, no gaps
             events = [Event(e.time, None, e.bound) for e in events]
         r["reference_bound"] = reference

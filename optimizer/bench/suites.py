@@ -109,3 +109,12 @@ def select(suites: dict[str, list[BenchWeek]], names: list[str]) -> list[BenchWe
     if unknown:
         raise SuiteError(f"unknown suite(s) {', '.join(unknown)}; choose from {', '.join([*suites, 'all'])}")
     return [week for name in suites if name in names for week in suites[name]]
+
+
+def week_named(name: str, suites: dict[str, list[BenchWeek]] | None = None) -> BenchWeek:
+    """The week called ``name`` (e.g. ``L-400p-s1`` or ``riverbend``) in any family."""
+    suites = load_suites() if suites is None else suites
+    weeks = {week.name: week for family in suites.values() for week in family}
+    if name not in weeks:
+        raise SuiteError(f"unknown week {name}; choose from {', '.join(weeks)}")
+    return weeks[name]
