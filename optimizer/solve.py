@@ -138,6 +138,9 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.lock = threading.Lock()
         self.restricted = False  # searching a restricted week (restriction.py): its bound is not ours
         self.adopted: cp_model.CpSolver | None = None  # a roster found by HiGHS, checked by CP-SAT
+        # Set while the search minimises something else (the load-first step of the first
+        # phase): each roster is then reported at its value of the week's objective.
+        self.objective_of: cp_model.LinearExprT | None = None
 
     @property
     def bound(self) -> float | None:
@@ -146,11 +149,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         return max(known) if known else None
 
     def on_solution_callback(self) -> None:
+        value = self.objective_value if self.objective_of is None else self.value(self.objective_of)
         with self.lock:
             self.solutions += 1
-            if self.objective is None or self.objective_value < self.objective:
+            if self.objective is None or value < self.objective:
                 self.improved = time.monotonic()
-                self.objective = self.objective_value
+                self.objective = value
             if not self.restricted:
                 self.cp_bound = self.best_objective_bound
         if not self.restricted:
@@ -173,6 +177,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
                 and self.improved is not None
                 and time.monotonic() - self.improved > seconds
             )
+
+    def restart_stall_clock(self) -> None:
+        """Count stalls from now: what ran before searched for something other than the objective."""
+        with self.lock:
+            if self.improved is not None:
+                self.improved = time.monotonic()
 
     def on_bound(self, bound: float) -> None:
         with self.lock:
@@ -548,7 +558,7 @@ def solve(
             bounding.stop()
         adopted = watcher.adopted
         if adopted is not None and (
-            status not in ("OPTIMAL", "FEASIBLE") or adopted.objective_value < solver.objective_value
+            status not in ("OPTIMAL", "FEASIBLE") or adopted.objective_value < solver.value(built.objective)
         ):
             status, solver, full = "FEASIBLE", adopted, False  # HiGHS's roster; its solver proves nothing
     has_solution = status in ("OPTIMAL", "FEASIBLE")
@@ -629,6 +639,7 @@ def _search(
     first, enough = params, None
     if options.tuned:
         first = {**params, **FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {}), **options.parameters}
+    load_first = _load_first_term(built) if one_family else None  # measured on L; worse on XL
     if options.resolved_workers() == 1:
         first = _scaled(first, share)
     else:
@@ -643,12 +654,22 @@ def _search(
 
     watcher.restricted = True
     try:
-        status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
+        status, solver, interrupted = "UNKNOWN", None, False
+        if load_first is not None:
+            step = first if enough is not None else _scaled(first, LOAD_FIRST_SHARE / share)
+            status, solver, interrupted = _load_first(
+                built, restricted, load_first, options, watcher, on_tick, enough, step
+            )
+            params, first = _after(params, solver), _after(first, solver)
+        settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
+        if solver is None or settled:  # no load-first step, or it left a roster and time
+            status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
     finally:
         watcher.restricted = False
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
     found = status in ("OPTIMAL", "FEASIBLE")
-    log.info("first phase on home blocks: %s, %s", status, solver.objective_value if found else "no roster")
+    best = solver.value(built.objective) if found else "no roster"
+    log.info("first phase on home blocks: %s, %s", status, best)
     rest = _after(params, solver)
     over = interrupted or _time_left(rest) < 1.0 or watcher.stalled(options.stall)
     if over or (found and watcher.closed(options.gap)):
@@ -659,6 +680,68 @@ def _search(
     if status2 == "UNKNOWN" and found:  # the whole week's search ran out of time before a roster
         return "FEASIBLE", solver, interrupted2, False
     return status2, solver2, interrupted2, True
+
+
+LOAD_FIRST_SHARE = 0.1
+"""Of the time limit, what the first phase spends on load balance (S4) alone before the
+week's objective (``_load_first``); 0 turns that step off. Only where the phase keeps
+clinicians to one family per block (below ``ONE_FAMILY_BELOW`` patients): on L weeks
+better on 9 runs of 12 (seeds 0-3), 0.46 % in sum; on XL weeks (300 s, seed 0) worse,
+7,628 / 7,592 against 7,595 / 7,567, with a first roster at 32 s of search on one."""
+
+
+def _load_first_term(built: RosterModel) -> cp_model.LinearExprT | None:
+    """The load-balance term when the first phase should settle it first, else None."""
+    if LOAD_FIRST_SHARE <= 0 or not built.weights.get("load_balance"):
+        return None
+    term = built.terms.get("load_balance")
+    return None if term is None or isinstance(term, int) else term
+
+
+def _load_first(
+    built: RosterModel,
+    restricted: cp_model.CpModel,
+    load: cp_model.LinearExprT,
+    options: SolveOptions,
+    watcher: _Watcher,
+    on_tick: Callable[[Progress], None] | None,
+    enough: Callable[[], bool] | None,
+    params: dict[str, object],
+) -> tuple[str, cp_model.CpSolver, bool]:
+    """On the restricted week, minimise load balance alone; then keep it there at the best load found.
+
+    Why: the term is each role's busiest clinician's load (a min-max), which a search of
+    the whole objective lowers only when every clinician at the peak gets lighter at
+    once; on L weeks 60 s rosters carried 167-214 where the term alone reaches 152. A few
+    seconds on the term alone reach 163-177 (L-400p-s1), and the first phase then
+    searches the week's objective with the load held at most there, starting from that
+    roster. Like the home blocks it is a restriction of the first phase only: every
+    roster it finds is a roster of the week (reported at its value of the week's
+    objective), and the whole week is searched afterwards without it.
+    """
+    restricted.minimize(load)
+    watcher.objective_of = built.objective
+    stop = None  # one worker: ``params`` holds the step's share of CP-SAT's deterministic clock
+    if enough is not None:
+        begun, until = time.monotonic(), enough
+
+        def stop() -> bool:  # the step's share once it has a roster; else when the phase would end
+            if watcher.objective is None:
+                return until()
+            return time.monotonic() - begun >= options.time_limit * LOAD_FIRST_SHARE
+
+    try:
+        status, solver, interrupted = _run(restricted, options, watcher, on_tick, stop, params)
+    finally:
+        watcher.objective_of = None
+        watcher.restart_stall_clock()  # the step searched another objective: no stall of this one
+        restricted.minimize(built.objective)
+    if status in ("OPTIMAL", "FEASIBLE"):
+        cap = round(solver.objective_value)
+        log.info("first phase: load balance alone %d, held there", cap)
+        restricted.add(load <= cap)
+        hint_all(restricted, solver)
+    return status, solver, interrupted
 
 
 _CLOCKS = (("max_time_in_seconds", "wall_time"), ("max_deterministic_time", "deterministic_time"))

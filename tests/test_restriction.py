@@ -1,13 +1,17 @@
 """The first phase on home blocks (restriction.py): which patients it restricts, that
 clinicians can be kept to one family per block in it, and that a solve through it finds
-the whole week's optimum and never reports its bound."""
+the whole week's optimum and never reports its bound; its load-first step reports rosters
+at the week's objective."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import pytest
 from ortools.sat.python import cp_model
 
+from optimizer.check import check_roster
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.restriction import home_blocks, restricted_model
@@ -117,3 +121,28 @@ def test_one_worker_solves_stay_reproducible_through_both_phases() -> None:
     first, second = solve(scenario, options), solve(scenario, options)
     assert first.objective == second.objective
     assert first.roster.sessions == second.roster.sessions
+
+
+def test_the_load_first_step_reports_rosters_at_the_weeks_objective(caplog: pytest.LogCaptureFixture) -> None:
+    """The first phase's load-first step minimises load balance alone (about 60 here), but
+    every roster it reports carries the week's objective (optimum 146), and the load it
+    reached then holds for the rest of the first phase."""
+    caplog.set_level(logging.INFO, logger="optimizer.solve")
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    seen: list[Progress] = []
+    options = SolveOptions(time_limit=10.0, workers=2, restrict_from=0)
+    result = solve(scenario, options, on_progress=seen.append)
+    assert "load balance alone" in caplog.text
+    reported = [p.objective for p in seen if p.objective is not None]
+    assert reported and min(reported) >= 146 and result.objective == min(reported)
+    assert result.roster is not None and check_roster(scenario, result.roster).ok
+
+
+def test_without_load_balance_in_the_objective_there_is_no_load_first_step(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="optimizer.solve")
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    options = SolveOptions(time_limit=3.0, workers=2, restrict_from=0, weights={"load_balance": 0})
+    assert solve(scenario, options).roster is not None
+    assert "load balance alone" not in caplog.text and "first phase on home blocks" in caplog.text
