@@ -618,8 +618,9 @@ def _search(
 ) -> tuple[str, cp_model.CpSolver, bool, bool]:
     """(status, solver, interrupted, whether that solver searched the whole week).
 
-    A strict solve searches the week on home blocks first, then the whole week from
-    the first phase's best roster.
+    A strict solve searches the week on home blocks first (below ``ONE_FAMILY_BELOW``
+    patients starting with load balance alone, ``_load_first``), then the whole week
+    from the first phase's best roster.
 
     With two or more workers the first phase on home blocks alone runs until it has a
     roster, however long that takes (on XL weeks that is the first roster), and then

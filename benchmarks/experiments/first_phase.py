@@ -22,7 +22,7 @@ import argparse
 from functools import partial
 
 from optimizer import solve as solving
-from optimizer.bench.suites import load_suites
+from optimizer.bench.suites import BenchWeek, load_suites
 from optimizer.restriction import RESTRICT_FROM
 
 
@@ -30,6 +30,13 @@ def _note_roster(into: list[float], progress: solving.Progress) -> None:
     """Keep the search's clock at each report that carries a roster."""
     if progress.objective is not None:
         into.append(progress.elapsed)
+
+
+def solve_week(week: BenchWeek, options: solving.SolveOptions) -> tuple[solving.SolveResult, str]:
+    """Solve a week through ``solve`` itself; the result and when its first roster came."""
+    firsts: list[float] = []  # the search's clock at each progress report with a roster
+    result = solving.solve(week.scenario(), options, on_progress=partial(_note_roster, firsts))
+    return result, f"first roster at {min(firsts):.1f} s of search" if firsts else "no roster"
 
 
 def main() -> None:
@@ -55,15 +62,9 @@ def main() -> None:
             solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
             solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)
         for week in load_suites()[args.family]:
-            firsts: list[float] = []  # when the first roster came (progress reports)
-            result = solving.solve(
-                week.scenario(),
-                options,
-                on_progress=partial(_note_roster, firsts),
-            )
+            result, first = solve_week(week, options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
             found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"
-            first = f"first roster at {min(firsts):.1f} s of search" if firsts else "no roster"
             print(f"{arm}: {week.name} {found}, {first}, {result.terms}", flush=True)
 
 

@@ -11,16 +11,11 @@ Run: .venv/bin/python benchmarks/experiments/load_first.py L --arms 0,0.1 --seed
 from __future__ import annotations
 
 import argparse
-from functools import partial
+
+from first_phase import solve_week  # this folder is on the path when a script here runs
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
-
-
-def _note_roster(into: list[float], progress: solving.Progress) -> None:
-    """Keep the search's clock at each report that carries a roster."""
-    if progress.objective is not None:
-        into.append(progress.elapsed)
 
 
 def main() -> None:
@@ -35,16 +30,11 @@ def main() -> None:
     for arm in args.arms.split(","):
         solving.LOAD_FIRST_SHARE = float(arm)  # read by _search at each solve
         for week in weeks:
-            firsts: list[float] = []
-            result = solving.solve(
-                week.scenario(),
-                solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed),
-                on_progress=partial(_note_roster, firsts),
-            )
-            first = f"{firsts[0]:.1f} s" if firsts else "none"
+            options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
+            result, first = solve_week(week, options)
             print(
                 f"{week.name} load-first {arm} seed {args.seed}: {result.objective} "
-                f"(bound {result.best_bound}, first roster {first}) {result.terms}",
+                f"(bound {result.best_bound}, {first}) {result.terms}",
                 flush=True,
             )
 
