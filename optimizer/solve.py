@@ -640,7 +640,7 @@ def _search(
     first, enough = params, None
     if options.tuned:
         first = {**params, **FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {}), **options.parameters}
-    load_first = _load_first_term(built) if one_family else None  # measured on L; worse on XL
+    settle_first = _load_first_terms(built) if one_family else []  # measured on L; worse on XL
     if options.resolved_workers() == 1:
         first = _scaled(first, share)
     else:
@@ -656,10 +656,12 @@ def _search(
     watcher.restricted = True
     try:
         status, solver, interrupted = "UNKNOWN", None, False
-        if load_first is not None:
+        for name, term in settle_first:
+            if interrupted or (solver is not None and status not in ("OPTIMAL", "FEASIBLE")):
+                break
             step = first if enough is not None else _scaled(first, LOAD_FIRST_SHARE / share)
             status, solver, interrupted = _load_first(
-                built, restricted, load_first, options, watcher, on_tick, enough, step
+                built, restricted, name, term, options, watcher, on_tick, enough, step
             )
             params, first = _after(params, solver), _after(first, solver)
         settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
@@ -691,17 +693,28 @@ better on 9 runs of 12 (seeds 0-3), 0.46 % in sum; on XL weeks (300 s, seed 0) w
 7,628 / 7,592 against 7,595 / 7,567, with a first roster at 32 s of search on one."""
 
 
-def _load_first_term(built: RosterModel) -> cp_model.LinearExprT | None:
-    """The load-balance term when the first phase should settle it first, else None."""
-    if LOAD_FIRST_SHARE <= 0 or not built.weights.get("load_balance"):
-        return None
-    term = built.terms.get("load_balance")
-    return None if term is None or isinstance(term, int) else term
+FIRST_TERMS: tuple[str, ...] = ("load_balance",)
+"""The terms the load-first step settles, in turn, each for ``LOAD_FIRST_SHARE`` of the time.
+Continuity after load balance (``benchmarks/experiments/load_first.py --terms
+load_balance,continuity``) was no better on L: 6,493 and 6,529 against 6,520 and 6,484
+(seeds 0, 1; sums over the three weeks)."""
+
+
+def _load_first_terms(built: RosterModel) -> list[tuple[str, cp_model.LinearExprT]]:
+    """The weighted, non-constant terms of ``FIRST_TERMS``, by name (none: no load-first step)."""
+    if LOAD_FIRST_SHARE <= 0:
+        return []
+    return [
+        (name, built.terms[name])
+        for name in FIRST_TERMS
+        if built.weights.get(name) and not isinstance(built.terms.get(name, 0), int)
+    ]
 
 
 def _load_first(
     built: RosterModel,
     restricted: cp_model.CpModel,
+    name: str,
     load: cp_model.LinearExprT,
     options: SolveOptions,
     watcher: _Watcher,
@@ -709,7 +722,7 @@ def _load_first(
     enough: Callable[[], bool] | None,
     params: dict[str, object],
 ) -> tuple[str, cp_model.CpSolver, bool]:
-    """On the restricted week, minimise load balance alone; then keep it there at the best load found.
+    """On the restricted week, minimise one term (load balance) alone; then hold it at the best value found.
 
     Why: the term is each role's busiest clinician's load (a min-max), which a search of
     the whole objective lowers only when every clinician at the peak gets lighter at
@@ -739,7 +752,7 @@ def _load_first(
         restricted.minimize(built.objective)
     if status in ("OPTIMAL", "FEASIBLE"):
         cap = round(solver.objective_value)
-        log.info("first phase: load balance alone %d, held there", cap)
+        log.info("first phase: %s alone %d, held there", name, cap)
         restricted.add(load <= cap)
         hint_all(restricted, solver)
     return status, solver, interrupted

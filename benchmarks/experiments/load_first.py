@@ -25,7 +25,9 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=None, help="only the first N weeks of the family")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--terms", default="load_balance", help="terms the step settles, in turn")
     args = parser.parse_args()
+    solving.FIRST_TERMS = tuple(args.terms.split(","))
     weeks = load_suites()[args.family][: args.weeks]
     for arm in args.arms.split(","):
         solving.LOAD_FIRST_SHARE = float(arm)  # read by _search at each solve
