@@ -715,7 +715,7 @@ def _load_first(
     built: RosterModel,
     restricted: cp_model.CpModel,
     name: str,
-    load: cp_model.LinearExprT,
+    term: cp_model.LinearExprT,
     options: SolveOptions,
     watcher: _Watcher,
     on_tick: Callable[[Progress], None] | None,
@@ -733,7 +733,7 @@ def _load_first(
     roster it finds is a roster of the week (reported at its value of the week's
     objective), and the whole week is searched afterwards without it.
     """
-    restricted.minimize(load)
+    restricted.minimize(term)
     watcher.objective_of = built.objective
     stop = None  # one worker: ``params`` holds the step's share of CP-SAT's deterministic clock
     if enough is not None:
@@ -753,7 +753,7 @@ def _load_first(
     if status in ("OPTIMAL", "FEASIBLE"):
         cap = round(solver.objective_value)
         log.info("first phase: %s alone %d, held there", name, cap)
-        restricted.add(load <= cap)
+        restricted.add(term <= cap)
         hint_all(restricted, solver)
     return status, solver, interrupted
 

@@ -124,9 +124,8 @@ def test_one_worker_solves_stay_reproducible_through_both_phases() -> None:
 
 
 def test_the_load_first_step_reports_rosters_at_the_weeks_objective(caplog: pytest.LogCaptureFixture) -> None:
-    """The first phase's load-first step minimises load balance alone (about 60 here), but
-    every roster it reports carries the week's objective (optimum 146), and the load it
-    reached then holds for the rest of the first phase."""
+    """The first phase's load-first step minimises load balance alone (46 at best here), but
+    every roster it reports carries the week's objective (optimum 146), never the term's."""
     caplog.set_level(logging.INFO, logger="optimizer.solve")
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
     seen: list[Progress] = []
