@@ -656,10 +656,13 @@ def _search(
     watcher.restricted = True
     try:
         status, solver, interrupted = "UNKNOWN", None, False
+        # One worker: each step gets its share of CP-SAT's deterministic clock (``first`` holds
+        # the phase's share). Several: the phase's clock, and the step stops itself.
+        one_step = _scaled(first, LOAD_FIRST_SHARE / share) if enough is None else None
         for name, term in settle_first:
             if interrupted or (solver is not None and status not in ("OPTIMAL", "FEASIBLE")):
                 break
-            step = first if enough is not None else _scaled(first, LOAD_FIRST_SHARE / share)
+            step = first if one_step is None else one_step
             status, solver, interrupted = _load_first(
                 built, restricted, name, term, options, watcher, on_tick, enough, step
             )
