@@ -39,17 +39,22 @@ def solve_week(week: BenchWeek, options: solving.SolveOptions) -> tuple[solving.
     return result, f"first roster at {min(firsts):.1f} s of search" if firsts else "no roster"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
+    """The arguments of every experiment here that runs a family's weeks arm by arm."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("family", help="a family of benchmarks/suites.yaml")
-    parser.add_argument(
-        "--arms", default="off:0.5,on:0.8", help="comma-separated none, off:SHARE or on:SHARE"
-    )
+    parser.add_argument("--arms", default=arms, help=arms_help)
+    parser.add_argument("--weeks", type=int, default=None, help="only the first N weeks of the family")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def main() -> None:
+    parser = arm_parser(__doc__, "off:0.5,on:0.8", "comma-separated none, off:SHARE or on:SHARE")
     parser.add_argument(
         "--from", dest="start", type=int, default=RESTRICT_FROM, help="patients from which a first phase runs"
     )
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     for arm in args.arms.split(","):
         start = None if arm == "none" else args.start  # None: no first phase at all
@@ -61,7 +66,7 @@ def main() -> None:
             # Read by _search at each solve: below ONE_FAMILY_BELOW patients the restriction is on.
             solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
             solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)
-        for week in load_suites()[args.family]:
+        for week in load_suites()[args.family][: args.weeks]:
             result, first = solve_week(week, options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
             found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"

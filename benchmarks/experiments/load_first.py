@@ -10,21 +10,14 @@ Run: .venv/bin/python benchmarks/experiments/load_first.py L --arms 0,0.1 --seed
 
 from __future__ import annotations
 
-import argparse
-
-from first_phase import solve_week  # this folder is on the path when a script here runs
+from first_phase import arm_parser, solve_week  # this folder is on the path when a script here runs
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("family", help="a family of benchmarks/suites.yaml")
-    parser.add_argument("--arms", default="0,0.1", help="comma-separated shares of the time limit")
-    parser.add_argument("--weeks", type=int, default=None, help="only the first N weeks of the family")
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=0)
+    parser = arm_parser(__doc__, "0,0.1", "comma-separated shares of the time limit")
     parser.add_argument("--terms", default="load_balance", help="terms the step settles, in turn")
     args = parser.parse_args()
     solving.FIRST_TERMS = tuple(args.terms.split(","))

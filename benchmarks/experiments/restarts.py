@@ -15,21 +15,14 @@ Run: .venv/bin/python benchmarks/experiments/restarts.py M --arms 2,1 --seed 0
 
 from __future__ import annotations
 
-import argparse
-
-from first_phase import solve_week  # this folder is on the path when a script here runs
+from first_phase import arm_parser, solve_week  # this folder is on the path when a script here runs
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("family", help="a family of benchmarks/suites.yaml")
-    parser.add_argument("--arms", default="2,1", help="comma-separated numbers of runs")
-    parser.add_argument("--weeks", type=int, default=None, help="only the first N weeks of the family")
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=0)
+    parser = arm_parser(__doc__, "2,1", "comma-separated numbers of runs")
     args = parser.parse_args()
     weeks = load_suites()[args.family][: args.weeks]
     for arm in (int(a) for a in args.arms.split(",")):
