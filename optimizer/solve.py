@@ -668,15 +668,20 @@ def _search(
             )
             params, first = _after(params, solver), _after(first, solver)
         settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
+        step = solver if settled else None
         if solver is None or settled:  # no load-first step, or it left a roster and time
             status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
     finally:
         watcher.restricted = False
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
+    rest = _after(params, solver)
+    if step is not None and status not in ("OPTIMAL", "FEASIBLE"):
+        # The phase stopped (its share, or a stall counted from the step's roster) before
+        # its own presolve and search gave a roster: the step's is one, and the best start.
+        status, solver = "FEASIBLE", step
     found = status in ("OPTIMAL", "FEASIBLE")
     best = solver.value(built.objective) if found else "no roster"
     log.info("first phase on home blocks: %s, %s", status, best)
-    rest = _after(params, solver)
     over = interrupted or _time_left(rest) < 1.0 or watcher.stalled(options.stall)
     if over or (found and watcher.closed(options.gap)):
         return ("FEASIBLE" if found else "UNKNOWN"), solver, interrupted, False
