@@ -324,6 +324,10 @@ def configure(solver: cp_model.CpSolver, params: dict[str, object]) -> None:
             setattr(solver.parameters, name, value)
 
 
+STOP_WAIT_S = 60.0
+"""How long a finished solve waits for HiGHS to take its cancellation (``_BoundThread.stop``)."""
+
+
 class _BoundThread:
     """HiGHS on the model's relaxation, in a thread beside CP-SAT: a second bound, and on small weeks rosters.
 
@@ -390,10 +394,22 @@ class _BoundThread:
             self.watcher.adopt(checked)
 
     def stop(self) -> None:
-        """Cancel HiGHS; a thread still linearizing a large model ends on its own, answering nothing."""
+        """Cancel HiGHS and wait until its thread has left it (up to ``STOP_WAIT_S``).
+
+        Why wait: HiGHS looks at the cancel flag between steps, which took up to 0.75 s
+        on 24 patients (a MIP heuristic); a process that exits while HiGHS still runs in
+        a daemon thread is aborted by the C++ runtime ("terminate called without an
+        active exception", exit code 134), after its roster was written. A thread still
+        linearizing a large model is plain Python and ends on its own, answering nothing.
+        """
         self.solver.cancel()
         self.watcher.searching.set()  # wake a thread still waiting to start
-        self.thread.join(timeout=1.0)
+        started = time.monotonic()
+        self.thread.join(timeout=STOP_WAIT_S)
+        if self.thread.is_alive():
+            log.warning("HiGHS did not stop within %.0f s of being cancelled", STOP_WAIT_S)
+        elif time.monotonic() - started > 1.0:
+            log.info("HiGHS stopped %.1f s after being cancelled", time.monotonic() - started)
 
 
 def _checked(model: cp_model.CpModel, values: np.ndarray) -> cp_model.CpSolver | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from types import SimpleNamespace
 
@@ -127,6 +128,25 @@ def test_without_the_lp_bound_only_cp_sat_bounds(monkeypatch: pytest.MonkeyPatch
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
     result = solve(scenario, SolveOptions(time_limit=2, workers=2, lp_bound=False))
     assert result.best_bound is not None and result.best_bound < 10_000.0
+
+
+def test_a_solve_returns_only_once_highs_has_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HiGHS slow to take its cancellation: solve waits for it rather than leave it running.
+
+    A process that exits while HiGHS still runs in the bound thread is aborted by the C++
+    runtime; the fake ignores the cancel for two seconds, past what the wait once was.
+    """
+    left = threading.Event()
+
+    def slow(self, relaxation, limit, on_bound, on_solution) -> None:
+        time.sleep(2.5)
+        left.set()
+
+    monkeypatch.setattr(relaxation.BoundSolver, "branch_and_bound", slow)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    result = solve(scenario, SolveOptions(time_limit=0.5, workers=2))
+    assert left.is_set()
+    assert result.roster is not None
 
 
 def test_the_mip_proves_a_small_week_optimal() -> None:
