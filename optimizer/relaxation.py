@@ -33,14 +33,18 @@ import logging
 import math
 import os
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
+
+if TYPE_CHECKING:  # not at run time: the HiGHS peer's process imports this module (highs_lp)
+    from ortools.sat.python import cp_model
 
 log = logging.getLogger(__name__)
 INF = highspy.kHighsInf
@@ -143,28 +147,46 @@ def _literal(literal: int) -> tuple[int, float, float]:
     return (literal, 1.0, 0.0) if literal >= 0 else (-literal - 1, -1.0, 1.0)
 
 
-def linearize(proto: Any) -> Relaxation:
-    """The linear relaxation of a CP-SAT model proto (integrality dropped)."""
-    domains = [v.domain for v in proto.variables]
-    lower = np.array([d[0] for d in domains], dtype=float)
-    upper = np.array([d[len(d) - 1] for d in domains], dtype=float)
+def snapshot(model: cp_model.CpModel) -> bytes:
+    """The model as serialized protocol-buffer bytes, for ``linearize`` in another thread.
+
+    Why bytes: CP-SAT's Python proto is read field by field through its bindings (4.9 s
+    for a 400-patient model, holding the GIL that CP-SAT's solution callbacks need),
+    while the bytes parse into Python's own protobuf classes in a tenth of a second. Taken
+    in the caller's thread, so that another thread never reads the model while the
+    caller writes hints into it.
+    """
+    with tempfile.TemporaryDirectory(prefix="iop-roster-") as folder:
+        path = os.path.join(folder, "model.pb")  # binary: any name not ending in "txt"
+        model.export_to_file(path)
+        with open(path, "rb") as file:
+            return file.read()
+
+
+def linearize(model: cp_model.CpModel | bytes) -> Relaxation:
+    """The linear relaxation of a CP-SAT model, or of its ``snapshot`` (integrality dropped)."""
+    from ortools.sat import cp_model_pb2  # here: the HiGHS peer's process must not load OR-Tools
+
+    proto = cp_model_pb2.CpModelProto.FromString(model if isinstance(model, bytes) else snapshot(model))
+    lower = [float(v.domain[0]) for v in proto.variables]
+    upper = [float(v.domain[-1]) for v in proto.variables]
     rows = _Rows()
     for constraint in proto.constraints:
         enforcement = list(constraint.enforcement_literal)
-        if constraint.has_linear():
+        kind = constraint.WhichOneof("constraint")
+        if kind == "linear":
             _linear(rows, constraint.linear, enforcement, lower, upper)
-        elif constraint.has_at_most_one() or constraint.has_exactly_one():
-            exact = constraint.has_exactly_one()
-            literals = constraint.exactly_one.literals if exact else constraint.at_most_one.literals
-            _clause(rows, list(literals), enforcement, 1.0 if exact else -INF, 1.0)
-        elif constraint.has_bool_or():
+        elif kind in ("at_most_one", "exactly_one"):
+            literals = list(getattr(constraint, kind).literals)
+            _clause(rows, literals, enforcement, 1.0 if kind == "exactly_one" else -INF, 1.0)
+        elif kind == "bool_or":
             _clause(rows, list(constraint.bool_or.literals), enforcement, 1.0, INF)
-        elif constraint.has_bool_and():
+        elif kind == "bool_and":
             for literal in constraint.bool_and.literals:  # every enforcement literal true => literal
                 _clause(rows, [literal], enforcement, 1.0, INF)
         # any other kind is left out: a weaker relaxation, still a valid bound
     objective = proto.objective
-    cost = np.zeros(len(domains))
+    cost = np.zeros(len(lower))
     coefficients = [float(c) for c in objective.coeffs]
     np.add.at(cost, np.array(list(objective.vars), dtype=int), coefficients)
     scale = objective.scaling_factor or 1.0
@@ -174,8 +196,8 @@ def linearize(proto: Any) -> Relaxation:
     return Relaxation(
         cost=cost * scale,
         offset=float(objective.offset) * scale,
-        lower=lower,
-        upper=upper,
+        lower=np.array(lower),
+        upper=np.array(upper),
         row_lower=np.array(rows.lower),
         row_upper=np.array(rows.upper),
         starts=np.array(rows.starts, dtype=np.int64),
@@ -185,16 +207,17 @@ def linearize(proto: Any) -> Relaxation:
     )
 
 
-def _linear(rows: _Rows, linear: Any, enforcement: list[int], lower: np.ndarray, upper: np.ndarray) -> None:
+def _linear(rows: _Rows, linear: Any, enforcement: list[int], lower: list[float], upper: list[float]) -> None:
     """Keep low ≤ Σ a·x ≤ high, relaxed by big-M terms when enforcement literals may be false."""
     columns = list(linear.vars)
     coefficients = [float(c) for c in linear.coeffs]
-    domain = linear.domain
-    low, high = float(domain[0]), float(domain[len(domain) - 1])
-    a = np.array(coefficients)
-    x = np.array(columns, dtype=int)
-    least = float(np.sum(np.where(a > 0, a * lower[x], a * upper[x]))) if columns else 0.0
-    most = float(np.sum(np.where(a > 0, a * upper[x], a * lower[x]))) if columns else 0.0
+    low, high = float(linear.domain[0]), float(linear.domain[-1])
+    least = most = 0.0  # the sum's range over the variables' bounds (plain floats: rows are short)
+    for x, a in zip(columns, coefficients, strict=True):
+        if a > 0:
+            least, most = least + a * lower[x], most + a * upper[x]
+        else:
+            least, most = least + a * upper[x], most + a * lower[x]
     if low > least:  # the lower side can bind
         _sided(rows, columns, coefficients, enforcement, low, low - least, lower_side=True)
     if high < most:

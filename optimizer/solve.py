@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from .instance import Instance
 from .model import Guard, RosterModel
-from .relaxation import BoundSolver, linearize
+from .relaxation import BoundSolver, linearize, snapshot
 from .restriction import ONE_FAMILY_BELOW, RESTRICT_FROM, restricted_model
 from .roster import Roster, Session, SolverInfo
 from .scenario import Scenario
@@ -352,6 +352,7 @@ class _BoundThread:
         self.watcher = watcher
         self.mip = mip
         self.solver = BoundSolver()
+        self.snapshot = snapshot(model)  # read here: the search writes hints into the model later
         self.thread = threading.Thread(target=self._run, name="highs-bound", daemon=True)
         self.thread.start()
 
@@ -362,7 +363,7 @@ class _BoundThread:
         if self.solver.cancelled:
             return
         try:
-            relaxation = linearize(self.model.proto)
+            relaxation = linearize(self.snapshot)
             left = self.time_limit - (time.monotonic() - started)
             if left <= 0:
                 return

@@ -163,7 +163,7 @@ def test_placing_appointments_by_block_never_weakens_the_lp_bound(path: str) -> 
     scenario = load_scenario(SCENARIOS / path)
     bounds = [
         BoundSolver().lower_bound(
-            linearize(RosterModel(Instance(scenario), appointments_by_block=b).model.proto), 30
+            linearize(RosterModel(Instance(scenario), appointments_by_block=b).model), 30
         )
         for b in (False, True)
     ]
@@ -183,4 +183,4 @@ def test_groups_and_appointments_share_a_block_even_in_fractions() -> None:
     items = [Item(group, 0, 180, 180, True), Item(own, 0, 180, 60, False), Item(pooled, 0, 180, 60, False, 3)]
     _share_block(model, items, 3)
     model.minimize(-2 * own - 2 * pooled)  # doubled: an integral objective's bound is rounded up
-    assert BoundSolver().lower_bound(linearize(model.proto), 10) == -3
+    assert BoundSolver().lower_bound(linearize(model), 10) == -3

@@ -44,7 +44,7 @@ def _rows_hold(r: Relaxation, x: np.ndarray) -> bool:
 @pytest.fixture(scope="module")
 def solved() -> tuple[RosterModel, np.ndarray, Relaxation]:
     built, values = _solved()
-    return built, values, linearize(built.model.proto)
+    return built, values, linearize(built.model)
 
 
 def test_a_roster_satisfies_every_row_and_costs_its_objective(solved) -> None:
@@ -83,7 +83,7 @@ def test_enforced_constraints_are_relaxed_by_big_m() -> None:
     model.add(x >= 5).only_enforce_if(b)
     model.add_bool_or([b])  # b must hold
     model.minimize(x + 3 * b.negated())
-    assert BoundSolver().lower_bound(linearize(model.proto), 10) == 5
+    assert BoundSolver().lower_bound(linearize(model), 10) == 5
 
 
 def test_a_bound_never_exceeds_the_proven_optimum_of_a_tiny_week() -> None:
@@ -96,7 +96,7 @@ def test_a_bound_never_exceeds_the_proven_optimum_of_a_tiny_week() -> None:
     scenario = scenario_from_dict(document)
     result = solve(scenario, SolveOptions(time_limit=20, workers=2, lp_bound=False))
     assert result.status == "OPTIMAL"
-    bound = BoundSolver().lower_bound(linearize(RosterModel(Instance(scenario)).model.proto), 10)
+    bound = BoundSolver().lower_bound(linearize(RosterModel(Instance(scenario)).model), 10)
     assert bound is not None and bound <= result.objective
 
 

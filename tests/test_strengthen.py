@@ -13,7 +13,7 @@ UNLINKED = tuple(name for name in STRENGTHENINGS if name != "seat_needs_session"
 
 
 def _lp_bound(model: RosterModel) -> float:
-    bound = BoundSolver().lower_bound(linearize(model.model.proto), 30)
+    bound = BoundSolver().lower_bound(linearize(model.model), 30)
     assert bound is not None
     return bound
 

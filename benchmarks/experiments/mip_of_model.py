@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     for week in load_suites()[args.family][: args.weeks]:
         built = RosterModel(Instance(week.scenario()))
-        relaxation = linearize(built.model.proto)
+        relaxation = linearize(built.model)
         lp = BoundSolver().lower_bound(relaxation, args.seconds)
         mip = relaxation.highs_lp()
         mip.integrality_ = [highspy.HighsVarType.kInteger] * mip.num_col_

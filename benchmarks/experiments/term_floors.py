@@ -55,7 +55,7 @@ def lp_terms(built: RosterModel) -> tuple[float, dict[str, float]]:
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "ipm")
-    h.passModel(linearize(built.model.proto).highs_lp())
+    h.passModel(linearize(built.model).highs_lp())
     h.run()
     x = np.array(h.getSolution().col_value)
     return h.getInfo().objective_function_value, {name: round(float(x[i]), 2) for name, i in probes.items()}
