@@ -3,8 +3,9 @@
 Why: on large weeks CP-SAT's own linear relaxation is solved by a dual simplex that
 does not finish the root LP within a minute (400 patients: 24,000 iterations in 45 s,
 never optimal), so the bound it reports is far below what the relaxation knows. An
-interior-point method solves the same relaxation in seconds (400 patients: 6 s on one
-core; 1,500 patients: about 35 s, crossover included, with appointments by block). It
+interior-point method solves the same relaxation in seconds (400 patients, one core:
+6 s with crossover on an Intel Xeon, 12 s without on a slower AMD EPYC; 1,500
+patients: 35 s and 97 s). It
 runs beside CP-SAT and the solve reports the better of the two bounds.
 
 The bound is *verified*, not taken on trust from the LP solver's status: from any row
