@@ -407,10 +407,11 @@ class _BoundThread:
         self.watcher.searching.set()  # wake a thread still waiting to start
         started = time.monotonic()
         self.thread.join(timeout=STOP_WAIT_S)
+        waited = time.monotonic() - started
         if self.thread.is_alive():
             log.warning("HiGHS did not stop within %.0f s of being cancelled", STOP_WAIT_S)
-        elif time.monotonic() - started > 1.0:
-            log.info("HiGHS stopped %.1f s after being cancelled", time.monotonic() - started)
+        elif waited > 1.0:
+            log.info("HiGHS stopped %.1f s after being cancelled", waited)
 
 
 def _checked(model: cp_model.CpModel, values: np.ndarray) -> cp_model.CpSolver | None:
