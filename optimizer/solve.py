@@ -244,6 +244,14 @@ FIRST_PHASE_PORTFOLIOS: dict[int, dict[str, object]] = {
 }
 """Over TUNED_PORTFOLIOS, for the first phase on home blocks, by worker count."""
 
+PHASED_PRESOLVE: dict[str, object] = {"max_presolve_iterations": 1}
+"""Over the tuned parameters, for every search of a week solved in phases (``RESTRICT_FROM``
+patients and up). Such a solve presolves two or three models, and on these sizes CP-SAT's
+presolve is slow: on a 1,500-patient week 15.9 s before the first phase's search and
+21.0 s before the whole week's, of which one pass instead of three leaves 6.5 s and
+8.3 s (400 patients: 3.5 and 4.5 s against 1.4 and 1.7 s; AMD EPYC). The passes after
+the first found little: L rosters at 60 s were no worse (README, "Presolve once")."""
+
 
 def parameters(options: SolveOptions) -> dict[str, object]:
     """The CP-SAT parameters a solve uses.
@@ -657,6 +665,7 @@ def _search(
     params = parameters(options)
     first, enough = params, None
     if options.tuned:
+        params = {**params, **PHASED_PRESOLVE, **options.parameters}
         first = {**params, **FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {}), **options.parameters}
     settle_first = _load_first_terms(built) if one_family else []  # measured on L; worse on XL
     if options.resolved_workers() == 1:

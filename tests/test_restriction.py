@@ -171,3 +171,26 @@ def test_the_load_first_roster_starts_the_week_when_the_phase_finds_none(
     result = solve(scenario, SolveOptions(time_limit=6.0, workers=2, restrict_from=0, lp_bound=False))
     assert len(hinted) == 3 and hinted[2] > 0  # the whole week started from the step's roster
     assert result.roster is not None and check_roster(scenario, result.roster).ok
+
+
+@pytest.mark.parametrize(("asked", "passes"), [({}, 1), ({"max_presolve_iterations": 2}, 2)])
+def test_a_week_solved_in_phases_presolves_once_unless_the_user_says(
+    monkeypatch: pytest.MonkeyPatch, asked: dict[str, object], passes: int
+) -> None:
+    """Every search of a phased solve gets ``PHASED_PRESOLVE``; a parameter the user gives wins."""
+    real = solve_module._run
+    seen: list[object] = []
+
+    def run(model, options, watcher, on_tick, enough=None, params=None):  # type: ignore[no-untyped-def]
+        seen.append((params or solve_module.parameters(options)).get("max_presolve_iterations"))
+        return real(model, options, watcher, on_tick, enough, params)
+
+    monkeypatch.setattr(solve_module, "_run", run)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    options = SolveOptions(time_limit=2.0, workers=2, restrict_from=0, lp_bound=False, parameters=asked)
+    assert solve(scenario, options).roster is not None
+    assert len(seen) >= 2 and set(seen) == {passes}
+    seen.clear()
+    whole = SolveOptions(time_limit=1.0, workers=2, restrict_from=None, lp_bound=False, parameters=asked)
+    solve(scenario, whole)
+    assert seen == [asked.get("max_presolve_iterations")]  # a week searched whole: CP-SAT's default

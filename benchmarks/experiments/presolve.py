@@ -1,0 +1,101 @@
+"""Experiment: what CP-SAT's presolve costs the searches of a large week.
+
+On XL weeks (1,500 patients) the log of the first phase on home blocks showed 14 s of
+presolve (three passes; probing the largest step) before its search started, and the
+whole week's search after it 21 s more. Two measures per arm, an arm being CP-SAT
+parameters (``base``: none; ``NAME=VALUE[+NAME=VALUE...]``):
+
+- ``--presolve-only``: seconds CP-SAT takes to presolve the first phase's model and the
+  whole week's (``stop_after_presolve``, two workers, the first phase's portfolio);
+- otherwise a solve through ``solve`` with the parameters added to every phase: when the
+  first roster came (model build included), the objective at a few checkpoints, the bound.
+
+Run: .venv/bin/python benchmarks/experiments/presolve.py XL --presolve-only \
+         --arms base,max_presolve_iterations=1
+     .venv/bin/python benchmarks/experiments/presolve.py XL --seconds 60 --arms base,max_presolve_iterations=1
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from ortools.sat.python import cp_model
+
+from optimizer.bench.suites import BenchWeek, load_suites, select
+from optimizer.instance import Instance
+from optimizer.model import RosterModel
+from optimizer.restriction import ONE_FAMILY_BELOW, restricted_model
+from optimizer.solve import FIRST_PHASE_PORTFOLIOS, Progress, SolveOptions, configure, parse_parameter, solve
+
+CHECKPOINTS = (30.0, 60.0, 120.0, 300.0)
+
+
+def arm_parameters(arm: str) -> dict[str, object]:
+    """The CP-SAT parameters of an arm (``base``: none)."""
+    if arm == "base":
+        return {}
+    return dict(parse_parameter(part) for part in arm.split("+"))
+
+
+def presolve_seconds(week: BenchWeek, arms: list[str]) -> None:
+    """Print, per arm, the seconds CP-SAT presolves the first phase's model and the whole week's."""
+    scenario = week.scenario()
+    built = RosterModel(Instance(scenario))
+    models = {"first phase": restricted_model(built, len(scenario.patients) < ONE_FAMILY_BELOW),
+              "whole week": built.model}  # fmt: skip
+    for arm in arms:
+        for name, model in models.items():
+            solver = cp_model.CpSolver()
+            configure(solver, {"num_workers": 2, "stop_after_presolve": True, **FIRST_PHASE_PORTFOLIOS[2],
+                               **arm_parameters(arm)})  # fmt: skip
+            started = time.monotonic()
+            solver.solve(model)
+            print(f"| {week.name} | {arm} | {name} | {time.monotonic() - started:.1f} |", flush=True)
+
+
+def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
+    """Print, per arm, the first roster's time, the objective at each checkpoint, the end."""
+    scenario = week.scenario()
+    checkpoints = [c for c in CHECKPOINTS if c <= seconds + 30]
+    for arm in arms:
+        events: list[tuple[float, float]] = []
+        started = time.monotonic()
+
+        def seen(p: Progress, events: list[tuple[float, float]] = events, started: float = started) -> None:
+            if p.objective is not None and (not events or p.objective < events[-1][1]):
+                events.append((time.monotonic() - started, p.objective))
+
+        options = SolveOptions(time_limit=seconds, workers=2, seed=seed, parameters=arm_parameters(arm))
+        result = solve(scenario, options, on_progress=seen)
+        first = f"{events[0][0]:.1f}" if events else "—"
+        at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
+        cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
+        final = "—" if result.objective is None else f"{result.objective:,.0f}"
+        bound = "—" if result.best_bound is None else f"{result.best_bound:,.0f}"
+        print(f"| {week.name} | {arm} | {first} | {cells} | {final} | {bound} |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("suite", help="comma-separated families, e.g. XL or L,XL")
+    parser.add_argument("--arms", default="base,max_presolve_iterations=1")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--presolve-only", action="store_true")
+    args = parser.parse_args()
+    arms = args.arms.split(",")
+    if args.presolve_only:
+        print("| week | arm | model | presolve (s) |\n|---|---|---|---:|")
+    else:
+        heads = " | ".join(f"at {c:.0f} s" for c in CHECKPOINTS if c <= args.seconds + 30)
+        print(f"| week | arm | first roster (s) | {heads} | final | bound |")
+    for week in select(load_suites(), args.suite.split(",")):
+        if args.presolve_only:
+            presolve_seconds(week, arms)
+        else:
+            search(week, arms, args.seconds, args.seed)
+
+
+if __name__ == "__main__":
+    main()
