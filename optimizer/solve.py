@@ -249,8 +249,9 @@ PHASED_PRESOLVE: dict[str, object] = {"max_presolve_iterations": 1}
 patients and up). Such a solve presolves two or three models, and on these sizes CP-SAT's
 presolve is slow: on a 1,500-patient week 15.9 s before the first phase's search and
 21.0 s before the whole week's, of which one pass instead of three leaves 6.5 s and
-8.3 s (400 patients: 3.5 and 4.5 s against 1.4 and 1.7 s; AMD EPYC). The passes after
-the first found little: L rosters at 60 s were no worse (README, "Presolve once")."""
+8.3 s (400 patients: 3.5 and 4.5 s against 1.4 and 1.7 s; AMD EPYC). The time goes to
+the search instead: XL first rosters sooner and rosters at 300 s lower on every week, L
+rosters at 60 s no worse (README, "Presolve once on large weeks")."""
 
 
 def parameters(options: SolveOptions) -> dict[str, object]:
