@@ -696,17 +696,17 @@ def _search(
             )
             params, first = _after(params, solver), _after(first, solver)
         settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
-        step = solver if settled else None
+        step_roster = solver if settled else None  # the load-first step's, to fall back on
         if solver is None or settled:  # no load-first step, or it left a roster and time
             status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
     finally:
         watcher.restricted = False
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
     rest = _after(params, solver)
-    if step is not None and status not in ("OPTIMAL", "FEASIBLE"):
+    if step_roster is not None and status not in ("OPTIMAL", "FEASIBLE"):
         # The phase stopped (its share, or a stall counted from the step's roster) before
         # its own presolve and search gave a roster: the step's is one, and the best start.
-        status, solver = "FEASIBLE", step
+        status, solver = "FEASIBLE", step_roster
     found = status in ("OPTIMAL", "FEASIBLE")
     best = solver.value(built.objective) if found else "no roster"
     log.info("first phase on home blocks: %s, %s", status, best)
