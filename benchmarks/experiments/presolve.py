@@ -7,12 +7,17 @@ parameters (``base``: none; ``NAME=VALUE[+NAME=VALUE...]``):
 
 - ``--presolve-only``: seconds CP-SAT takes to presolve the first phase's model and the
   whole week's (``stop_after_presolve``, two workers, the first phase's portfolio);
+- ``--first-roster``: seconds CP-SAT takes from the first phase's model to its first
+  roster (``stop_after_first_solution``; presolve included, model build not), per seed of
+  ``--seeds``: the XL target's part that varies with the feasibility-jump search's luck;
 - otherwise a solve through ``solve`` with the parameters added to every phase: when the
   first roster came (model build included), the objective at a few checkpoints, the bound.
 
 Run: .venv/bin/python benchmarks/experiments/presolve.py XL --presolve-only \
          --arms base,max_presolve_iterations=1
      .venv/bin/python benchmarks/experiments/presolve.py XL --seconds 60 --arms base,max_presolve_iterations=1
+     .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --seeds 0,1,2 \
+         --arms base,ignore_subsolvers=feasibility_pump
 """
 
 from __future__ import annotations
@@ -26,7 +31,15 @@ from optimizer.bench.suites import BenchWeek, load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.restriction import ONE_FAMILY_BELOW, restricted_model
-from optimizer.solve import FIRST_PHASE_PORTFOLIOS, Progress, SolveOptions, configure, parse_parameter, solve
+from optimizer.solve import (
+    FIRST_PHASE_PORTFOLIOS,
+    PHASED_PRESOLVE,
+    Progress,
+    SolveOptions,
+    configure,
+    parse_parameter,
+    solve,
+)
 
 CHECKPOINTS = (30.0, 60.0, 120.0, 300.0)
 
@@ -52,6 +65,25 @@ def presolve_seconds(week: BenchWeek, arms: list[str]) -> None:
             started = time.monotonic()
             solver.solve(model)
             print(f"| {week.name} | {arm} | {name} | {time.monotonic() - started:.1f} |", flush=True)
+
+
+def first_roster_seconds(week: BenchWeek, arms: list[str], seeds: list[int]) -> None:
+    """Print, per arm and seed, the seconds to the first phase's first roster (presolve included)."""
+    scenario = week.scenario()
+    restricted = restricted_model(RosterModel(Instance(scenario)), len(scenario.patients) < ONE_FAMILY_BELOW)
+    for arm in arms:
+        seconds = []
+        for seed in seeds:
+            solver = cp_model.CpSolver()
+            configure(solver, {"num_workers": 2, "max_time_in_seconds": 120.0, "random_seed": seed,
+                               "stop_after_first_solution": True, **PHASED_PRESOLVE,
+                               **FIRST_PHASE_PORTFOLIOS[2], **arm_parameters(arm)})  # fmt: skip
+            started = time.monotonic()
+            status = solver.solve(restricted)
+            found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            seconds.append(time.monotonic() - started if found else float("inf"))
+        cells = " | ".join(f"{s:.1f}" for s in seconds)
+        print(f"| {week.name} | {arm} | {cells} | {sum(seconds) / len(seconds):.1f} |", flush=True)
 
 
 def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
@@ -83,16 +115,24 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--presolve-only", action="store_true")
+    parser.add_argument("--first-roster", action="store_true")
+    parser.add_argument("--seeds", default="0,1,2", help="with --first-roster")
     args = parser.parse_args()
     arms = args.arms.split(",")
+    seeds = [int(s) for s in args.seeds.split(",")]
     if args.presolve_only:
         print("| week | arm | model | presolve (s) |\n|---|---|---|---:|")
+    elif args.first_roster:
+        heads = " | ".join(f"seed {s}" for s in seeds)
+        print(f"| week | arm | {heads} | mean |")
     else:
         heads = " | ".join(f"at {c:.0f} s" for c in CHECKPOINTS if c <= args.seconds + 30)
         print(f"| week | arm | first roster (s) | {heads} | final | bound |")
     for week in select(load_suites(), args.suite.split(",")):
         if args.presolve_only:
             presolve_seconds(week, arms)
+        elif args.first_roster:
+            first_roster_seconds(week, arms, seeds)
         else:
             search(week, arms, args.seconds, args.seed)
 
