@@ -240,7 +240,12 @@ FIRST_PHASE_PORTFOLIOS: dict[int, dict[str, object]] = {
     # its full worker needs no LP: without it, 1,500 patients got a first roster 13-20 s
     # into the search against 18-30 s with max_lp_sym (three seeds each), and better
     # rosters at 60 s (9,517-9,617 against 9,614-9,842); 400 patients alike at 30 s.
-    2: {"subsolvers": ["quick_restart_no_lp"]},
+    # Without the feasibility pump, the thread CP-SAT interleaves its first-solution and
+    # neighbourhood searches on gives the pump's share to feasibility jump, which finds
+    # the first roster: on 1,500 patients the pump took 8.5 s of that thread's first 17 s
+    # and found nothing, and the phase's first roster came after 12.7-24.3 s against
+    # 18.0-47.2 s (three weeks, three seeds each; README, "First rosters without the pump").
+    2: {"subsolvers": ["quick_restart_no_lp"], "ignore_subsolvers": ["feasibility_pump"]},
 }
 """Over TUNED_PORTFOLIOS, for the first phase on home blocks, by worker count."""
 

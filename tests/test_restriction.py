@@ -194,3 +194,25 @@ def test_a_week_solved_in_phases_presolves_once_unless_the_user_says(
     whole = SolveOptions(time_limit=1.0, workers=2, restrict_from=None, lp_bound=False, parameters=asked)
     solve(scenario, whole)
     assert seen == [asked.get("max_presolve_iterations")]  # a week searched whole: CP-SAT's default
+
+
+def test_the_first_phase_searches_without_the_feasibility_pump_and_the_whole_week_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pump is left out of the home-block searches only (``FIRST_PHASE_PORTFOLIOS``)."""
+    real = solve_module._run
+    seen: list[tuple[cp_model.CpModel, list[str]]] = []
+
+    def run(model, options, watcher, on_tick, enough=None, params=None):  # type: ignore[no-untyped-def]
+        chosen = params or solve_module.parameters(options)
+        seen.append((model, list(chosen.get("ignore_subsolvers", []))))
+        return real(model, options, watcher, on_tick, enough, params)
+
+    monkeypatch.setattr(solve_module, "_run", run)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    solve(scenario, SolveOptions(time_limit=3.0, workers=2, restrict_from=0, lp_bound=False))
+    restricted = seen[0][0]
+    first = [ignored for model, ignored in seen if model is restricted]
+    whole = [ignored for model, ignored in seen if model is not restricted]
+    assert first and all(ignored == ["feasibility_pump"] for ignored in first)
+    assert whole == [[]]
