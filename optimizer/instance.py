@@ -295,12 +295,24 @@ class Instance:
         """Minutes of each appointment kind."""
         return [self.scenario.appointments[k].duration_min for k in self.kinds]
 
-    def slots(self, kind: int, day: int, block: int) -> list[Slot]:
+    def slots(self, kind: int, day: int, block: int) -> tuple[Slot, ...]:
         """Grid slots of an appointment kind inside one block (SPEC §2)."""
-        duration = self.kind_duration[kind]
-        start, end = self.block_start[block], self.block_end[block]
-        count = (end - start) // duration
-        return [Slot(day, block, i, start + i * duration, start + (i + 1) * duration) for i in range(count)]
+        return self._slot_grid[kind][day][block]
+
+    @cached_property
+    def _slot_grid(self) -> list[list[list[tuple[Slot, ...]]]]:
+        """Every kind's slots by day and block, made once: the model asks for them per patient."""
+        blocks = list(enumerate(zip(self.block_start, self.block_end, strict=True)))
+        return [
+            [
+                [
+                    tuple(Slot(d, b, i, t, t + dur) for i, t in enumerate(range(start, end - dur + 1, dur)))
+                    for b, (start, end) in blocks
+                ]
+                for d in range(len(self.days))
+            ]
+            for dur in self.kind_duration
+        ]
 
     @cached_property
     def kinds_in_use(self) -> list[int]:
@@ -392,7 +404,7 @@ class Instance:
         H10), so that the model knows who gives the session.
         """
         info = self.patients[patient]
-        eligible = [th for th in range(len(self.scenario.therapists)) if self.can_give(th, kind)]
+        eligible = self.kind_pool[kind]
         if self.kinds[kind] == "individual" and info.primary is not None:
             return [info.primary], False
         forbidden = self.forbidden_therapists.get(patient, set())

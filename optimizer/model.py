@@ -244,7 +244,7 @@ class RosterModel:
                     )
                     self.give[(th, k, slot)] = self._appointment_var(k, slot.block, name)
 
-    def windows(self, kind: int, day: int, block: int) -> list[Slot]:
+    def windows(self, kind: int, day: int, block: int) -> Sequence[Slot]:
         """Where an appointment of ``kind`` may go in (day, block): grid slots, or the block.
 
         By block, one window covers the whole block (none if the kind does not fit in it).
@@ -810,8 +810,11 @@ def H8_appointments(m: RosterModel) -> None:
         chosen[(p, k)].append(var)
     for (p, k, _), var in m.pooled.items():
         chosen[(p, k)].append(var)
+    offered: dict[int, set[int]] = defaultdict(set)  # per patient, the kinds with a variable
+    for p, k in chosen:
+        offered[p].add(k)
     for p, info in enumerate(m.inst.patients):
-        for k in sorted(set(info.appointments) | {k for q, k in chosen if q == p}):
+        for k in sorted(set(info.appointments) | offered[p]):
             count = info.appointments.get(k, 0)
             requirement = Requirement("H8", "patient", p, m.inst.kinds[k], count, count)
             m.require(requirement, chosen.get((p, k), []))
