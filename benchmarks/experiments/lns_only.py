@@ -1,0 +1,115 @@
+"""Experiment: neighbourhood search alone on both threads once a large week has a roster.
+
+On XL weeks (1,500 patients) every neighbourhood call CP-SAT made improved the roster (the
+log of a 60 s solve of XL-1500p-s1: 7 calls of 7 in the whole week's search, each about
+1.7 s of wall time for 0.1 of deterministic time), and they run on one thread of two: the
+other runs the full worker (``quick_restart_no_lp`` in the first phase, ``max_lp_sym`` for
+the whole week), which found one roster of ten in the first phase and none after. Arms,
+each a solve through ``solve`` with ``_run`` wrapped:
+
+- ``base``: as shipped;
+- ``week``: the whole week's search with ``use_lns_only`` (both threads on neighbourhoods);
+- ``both``: the first phase too, stopped at its first roster and restarted from it with
+  ``use_lns_only`` (one more presolve of the restricted model).
+
+Printed: the first roster's time (model build included), the objective at 30, 60, 120 and
+300 s of wall time, the end.
+
+Run: .venv/bin/python benchmarks/experiments/lns_only.py XL --seconds 300 --arms both,week
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from optimizer import solve as solving
+from optimizer.bench.suites import BenchWeek, load_suites, select
+
+CHECKPOINTS = (30.0, 60.0, 120.0, 300.0)
+FOUND = ("OPTIMAL", "FEASIBLE")
+
+
+Outcome = tuple[str, cp_model.CpSolver, bool]
+
+
+def wrapped_run(arm: str, real: Callable[..., Outcome]) -> Callable[..., Outcome]:
+    """``solve``'s ``_run`` with the arm's change to the searches it makes."""
+
+    def run(
+        model: cp_model.CpModel,
+        options: solving.SolveOptions,
+        watcher: solving._Watcher,
+        on_tick: Callable[[solving.Progress], None] | None,
+        enough: Callable[[], bool] | None = None,
+        params: dict[str, object] | None = None,
+    ) -> Outcome:
+        params = params or solving.parameters(options)
+        if not watcher.restricted:
+            if arm in ("week", "both"):
+                params = {**params, "use_lns_only": True}
+            return real(model, options, watcher, on_tick, enough, params)
+        if arm != "both" or enough is None:
+            return real(model, options, watcher, on_tick, enough, params)
+        status, solver, interrupted = real(
+            model, options, watcher, on_tick, lambda: watcher.objective is not None or enough(), params
+        )
+        if interrupted or status not in FOUND or enough():
+            return status, solver, interrupted
+        solving.hint_all(model, solver)
+        rest = {**solving._after(params, solver), "use_lns_only": True}
+        status2, solver2, interrupted2 = real(model, options, watcher, on_tick, enough, rest)
+        if status2 not in FOUND:
+            return status, solver, interrupted2
+        return status2, solver2, interrupted2
+
+    return run
+
+
+def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
+    """Print, per arm, the first roster's time, the objective at each checkpoint, the end."""
+    scenario = week.scenario()
+    checkpoints = [c for c in CHECKPOINTS if c <= seconds + 30]
+    real = solving._run
+    for arm in arms:
+        events: list[tuple[float, float]] = []
+        started = time.monotonic()
+
+        def seen(
+            p: solving.Progress, events: list[tuple[float, float]] = events, began: float = started
+        ) -> None:
+            if p.objective is not None and (not events or p.objective < events[-1][1]):
+                events.append((time.monotonic() - began, p.objective))
+
+        solving._run = wrapped_run(arm, real)  # type: ignore[assignment]
+        try:
+            options = solving.SolveOptions(time_limit=seconds, workers=2, seed=seed)
+            result = solving.solve(scenario, options, on_progress=seen)
+        finally:
+            solving._run = real
+        first = f"{events[0][0]:.1f}" if events else "—"
+        at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
+        cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
+        final = "—" if result.objective is None else f"{result.objective:,.0f}"
+        bound = "—" if result.best_bound is None else f"{result.best_bound:,.0f}"
+        print(f"| {week.name} | {arm} | {first} | {cells} | {final} | {bound} |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("suite", help="comma-separated families, e.g. XL or L,XL")
+    parser.add_argument("--arms", default="base,week,both")
+    parser.add_argument("--seconds", type=float, default=300.0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    heads = " | ".join(f"at {c:.0f} s" for c in CHECKPOINTS if c <= args.seconds + 30)
+    print(f"| week | arm | first roster (s) | {heads} | final | bound |")
+    for week in select(load_suites(), args.suite.split(",")):
+        search(week, args.arms.split(","), args.seconds, args.seed)
+
+
+if __name__ == "__main__":
+    main()
