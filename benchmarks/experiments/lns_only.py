@@ -21,15 +21,14 @@ Run: .venv/bin/python benchmarks/experiments/lns_only.py XL --seconds 300 --arms
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
+from presolve import row_heads, solve_row  # the experiment beside this one
 
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek, load_suites, select
 
-CHECKPOINTS = (30.0, 60.0, 120.0, 300.0)
 FOUND = ("OPTIMAL", "FEASIBLE")
 
 
@@ -72,30 +71,13 @@ def wrapped_run(arm: str, real: Callable[..., Outcome]) -> Callable[..., Outcome
 def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
     """Print, per arm, the first roster's time, the objective at each checkpoint, the end."""
     scenario = week.scenario()
-    checkpoints = [c for c in CHECKPOINTS if c <= seconds + 30]
     real = solving._run
     for arm in arms:
-        events: list[tuple[float, float]] = []
-        started = time.monotonic()
-
-        def seen(
-            p: solving.Progress, events: list[tuple[float, float]] = events, began: float = started
-        ) -> None:
-            if p.objective is not None and (not events or p.objective < events[-1][1]):
-                events.append((time.monotonic() - began, p.objective))
-
         solving._run = wrapped_run(arm, real)  # type: ignore[assignment]
         try:
-            options = solving.SolveOptions(time_limit=seconds, workers=2, seed=seed)
-            result = solving.solve(scenario, options, on_progress=seen)
+            solve_row(week, scenario, arm, solving.SolveOptions(time_limit=seconds, workers=2, seed=seed))
         finally:
             solving._run = real
-        first = f"{events[0][0]:.1f}" if events else "—"
-        at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
-        cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
-        final = "—" if result.objective is None else f"{result.objective:,.0f}"
-        bound = "—" if result.best_bound is None else f"{result.best_bound:,.0f}"
-        print(f"| {week.name} | {arm} | {first} | {cells} | {final} | {bound} |", flush=True)
 
 
 def main() -> None:
@@ -105,8 +87,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    heads = " | ".join(f"at {c:.0f} s" for c in CHECKPOINTS if c <= args.seconds + 30)
-    print(f"| week | arm | first roster (s) | {heads} | final | bound |")
+    print(row_heads(args.seconds))
     for week in select(load_suites(), args.suite.split(",")):
         search(week, args.arms.split(","), args.seconds, args.seed)
 

@@ -31,6 +31,7 @@ from optimizer.bench.suites import BenchWeek, load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.restriction import ONE_FAMILY_BELOW, restricted_model
+from optimizer.scenario import Scenario
 from optimizer.solve import (
     FIRST_PHASE_PORTFOLIOS,
     PHASED_PRESOLVE,
@@ -86,26 +87,38 @@ def first_roster_seconds(week: BenchWeek, arms: list[str], seeds: list[int]) -> 
         print(f"| {week.name} | {arm} | {cells} | {sum(seconds) / len(seconds):.1f} |", flush=True)
 
 
+def row_heads(seconds: float) -> str:
+    """The header of ``solve_row``'s table for a time limit."""
+    heads = " | ".join(f"at {c:.0f} s" for c in CHECKPOINTS if c <= seconds + 30)
+    return f"| week | arm | first roster (s) | {heads} | final | bound |"
+
+
+def solve_row(week: BenchWeek, scenario: Scenario, arm: str, options: SolveOptions) -> None:
+    """Solve through ``solve`` and print one row: the first roster's time (model build
+    included), the objective at each checkpoint within the time limit, the end."""
+    checkpoints = [c for c in CHECKPOINTS if c <= options.time_limit + 30]
+    events: list[tuple[float, float]] = []
+    started = time.monotonic()
+
+    def seen(p: Progress) -> None:
+        if p.objective is not None and (not events or p.objective < events[-1][1]):
+            events.append((time.monotonic() - started, p.objective))
+
+    result = solve(scenario, options, on_progress=seen)
+    first = f"{events[0][0]:.1f}" if events else "—"
+    at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
+    cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
+    final = "—" if result.objective is None else f"{result.objective:,.0f}"
+    bound = "—" if result.best_bound is None else f"{result.best_bound:,.0f}"
+    print(f"| {week.name} | {arm} | {first} | {cells} | {final} | {bound} |", flush=True)
+
+
 def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
     """Print, per arm, the first roster's time, the objective at each checkpoint, the end."""
     scenario = week.scenario()
-    checkpoints = [c for c in CHECKPOINTS if c <= seconds + 30]
     for arm in arms:
-        events: list[tuple[float, float]] = []
-        started = time.monotonic()
-
-        def seen(p: Progress, events: list[tuple[float, float]] = events, started: float = started) -> None:
-            if p.objective is not None and (not events or p.objective < events[-1][1]):
-                events.append((time.monotonic() - started, p.objective))
-
-        options = SolveOptions(time_limit=seconds, workers=2, seed=seed, parameters=arm_parameters(arm))
-        result = solve(scenario, options, on_progress=seen)
-        first = f"{events[0][0]:.1f}" if events else "—"
-        at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
-        cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
-        final = "—" if result.objective is None else f"{result.objective:,.0f}"
-        bound = "—" if result.best_bound is None else f"{result.best_bound:,.0f}"
-        print(f"| {week.name} | {arm} | {first} | {cells} | {final} | {bound} |", flush=True)
+        solve_row(week, scenario, arm, SolveOptions(time_limit=seconds, workers=2, seed=seed,
+                                                    parameters=arm_parameters(arm)))  # fmt: skip
 
 
 def main() -> None:
@@ -126,8 +139,7 @@ def main() -> None:
         heads = " | ".join(f"seed {s}" for s in seeds)
         print(f"| week | arm | {heads} | mean |")
     else:
-        heads = " | ".join(f"at {c:.0f} s" for c in CHECKPOINTS if c <= args.seconds + 30)
-        print(f"| week | arm | first roster (s) | {heads} | final | bound |")
+        print(row_heads(args.seconds))
     for week in select(load_suites(), args.suite.split(",")):
         if args.presolve_only:
             presolve_seconds(week, arms)
