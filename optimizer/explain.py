@@ -51,6 +51,10 @@ class _Week:
         self.days = [d for d in DAYS if d in scenario.program.days]
         self.blocks = scenario.program.blocks
         self.tracks = scenario.tracks()
+        # Memos: the checks ask about every patient's blocks, and the answers depend on the
+        # (group type, day, block) or the patient alone (1,500 patients: 26 s without them).
+        self._runs: dict[tuple[str, str, str], bool] = {}
+        self._options: dict[str, dict[tuple[str, str], int]] = {}
 
     def periods(self, person: Patient | Therapist) -> list[tuple[str, str]]:
         return [(d, b) for d in self.days for b in person.availability.get(d, []) if b in self.blocks]
@@ -67,6 +71,12 @@ class _Week:
 
     def can_run(self, g: GroupType, day: str, block: str) -> bool:
         """A session of ``g`` fits the block and every role has someone available (distinct people)."""
+        key = (g.id, day, block)
+        if key not in self._runs:
+            self._runs[key] = self._fits(g, day, block)
+        return self._runs[key]
+
+    def _fits(self, g: GroupType, day: str, block: str) -> bool:
         if self.sc.group_duration(g, block) is None:
             return False
         if not any(
@@ -99,7 +109,9 @@ class _Week:
 
     def group_options(self, p: Patient) -> dict[tuple[str, str], int]:
         """(day, block) -> longest group the patient could attend there (0: none)."""
-        options = {}
+        if p.id in self._options:
+            return self._options[p.id]
+        options = self._options[p.id] = {}
         for d, b in self.periods(p):
             lengths = [
                 self.sc.group_duration(g, b) or 0
