@@ -296,23 +296,23 @@ class Instance:
         return [self.scenario.appointments[k].duration_min for k in self.kinds]
 
     def slots(self, kind: int, day: int, block: int) -> tuple[Slot, ...]:
-        """Grid slots of an appointment kind inside one block (SPEC §2)."""
-        return self._slot_grid[kind][day][block]
+        """Grid slots of an appointment kind inside one block (SPEC §2).
+
+        Made once per (kind, day, block): the model asks for them per patient.
+        """
+        key = (kind, day, block)
+        if key not in self._slots:
+            duration = self.kind_duration[kind]
+            start, end = self.block_start[block], self.block_end[block]
+            count = (end - start) // duration
+            self._slots[key] = tuple(
+                Slot(day, block, i, start + i * duration, start + (i + 1) * duration) for i in range(count)
+            )
+        return self._slots[key]
 
     @cached_property
-    def _slot_grid(self) -> list[list[list[tuple[Slot, ...]]]]:
-        """Every kind's slots by day and block, made once: the model asks for them per patient."""
-        blocks = list(enumerate(zip(self.block_start, self.block_end, strict=True)))
-        return [
-            [
-                [
-                    tuple(Slot(d, b, i, t, t + dur) for i, t in enumerate(range(start, end - dur + 1, dur)))
-                    for b, (start, end) in blocks
-                ]
-                for d in range(len(self.days))
-            ]
-            for dur in self.kind_duration
-        ]
+    def _slots(self) -> dict[tuple[int, int, int], tuple[Slot, ...]]:
+        return {}
 
     @cached_property
     def kinds_in_use(self) -> list[int]:

@@ -631,6 +631,20 @@ def solve(
     )
 
 
+def phased_parameters(options: SolveOptions) -> tuple[dict[str, object], dict[str, object]]:
+    """(the whole week's CP-SAT parameters, the first phase's) for a week solved in phases.
+
+    Tuned solves add ``PHASED_PRESOLVE`` to both and the first phase's portfolio to the
+    first; the user's ``--cpsat-param`` still wins over either.
+    """
+    params = parameters(options)
+    if not options.tuned:
+        return params, params
+    params = {**params, **PHASED_PRESOLVE, **options.parameters}
+    portfolio = FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {})
+    return params, {**params, **portfolio, **options.parameters}
+
+
 RESTRICTED_SHARE = 0.5
 """Of the time limit, the most the first phase on home blocks alone takes (restriction.py;
 ``ONE_FAMILY_SHARE`` where it keeps clinicians to one family per block as well)."""
@@ -668,11 +682,8 @@ def _search(
     share = ONE_FAMILY_SHARE if one_family else RESTRICTED_SHARE
     if restricted is None:
         return (*_run(built.model, options, watcher, on_tick), True)
-    params = parameters(options)
-    first, enough = params, None
-    if options.tuned:
-        params = {**params, **PHASED_PRESOLVE, **options.parameters}
-        first = {**params, **FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {}), **options.parameters}
+    params, first = phased_parameters(options)
+    enough = None
     settle_first = _load_first_terms(built) if one_family else []  # measured on L; worse on XL
     if options.resolved_workers() == 1:
         first = _scaled(first, share)

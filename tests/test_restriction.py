@@ -173,26 +173,34 @@ def test_the_load_first_roster_starts_the_week_when_the_phase_finds_none(
     assert result.roster is not None and check_roster(scenario, result.roster).ok
 
 
+def _record_searches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[cp_model.CpModel, dict[str, object]]]:
+    """Each CP-SAT search ``solve`` makes from now on: the model searched and its parameters."""
+    real = solve_module._run
+    searches: list[tuple[cp_model.CpModel, dict[str, object]]] = []
+
+    def run(model, options, watcher, on_tick, enough=None, params=None):  # type: ignore[no-untyped-def]
+        searches.append((model, params or solve_module.parameters(options)))
+        return real(model, options, watcher, on_tick, enough, params)
+
+    monkeypatch.setattr(solve_module, "_run", run)
+    return searches
+
+
 @pytest.mark.parametrize(("asked", "passes"), [({}, 1), ({"max_presolve_iterations": 2}, 2)])
 def test_a_week_solved_in_phases_presolves_once_unless_the_user_says(
     monkeypatch: pytest.MonkeyPatch, asked: dict[str, object], passes: int
 ) -> None:
     """Every search of a phased solve gets ``PHASED_PRESOLVE``; a parameter the user gives wins."""
-    real = solve_module._run
-    seen: list[object] = []
-
-    def run(model, options, watcher, on_tick, enough=None, params=None):  # type: ignore[no-untyped-def]
-        seen.append((params or solve_module.parameters(options)).get("max_presolve_iterations"))
-        return real(model, options, watcher, on_tick, enough, params)
-
-    monkeypatch.setattr(solve_module, "_run", run)
+    searches = _record_searches(monkeypatch)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
     options = SolveOptions(time_limit=2.0, workers=2, restrict_from=0, lp_bound=False, parameters=asked)
     assert solve(scenario, options).roster is not None
+    seen = [params.get("max_presolve_iterations") for _, params in searches]
     assert len(seen) >= 2 and set(seen) == {passes}
-    seen.clear()
+    searches.clear()
     whole = SolveOptions(time_limit=1.0, workers=2, restrict_from=None, lp_bound=False, parameters=asked)
     solve(scenario, whole)
+    seen = [params.get("max_presolve_iterations") for _, params in searches]
     assert seen == [asked.get("max_presolve_iterations")]  # a week searched whole: CP-SAT's default
 
 
@@ -200,17 +208,10 @@ def test_the_first_phase_searches_without_the_feasibility_pump_and_the_whole_wee
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The pump is left out of the home-block searches only (``FIRST_PHASE_PORTFOLIOS``)."""
-    real = solve_module._run
-    seen: list[tuple[cp_model.CpModel, list[str]]] = []
-
-    def run(model, options, watcher, on_tick, enough=None, params=None):  # type: ignore[no-untyped-def]
-        chosen = params or solve_module.parameters(options)
-        seen.append((model, list(chosen.get("ignore_subsolvers", []))))
-        return real(model, options, watcher, on_tick, enough, params)
-
-    monkeypatch.setattr(solve_module, "_run", run)
+    searches = _record_searches(monkeypatch)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
     solve(scenario, SolveOptions(time_limit=3.0, workers=2, restrict_from=0, lp_bound=False))
+    seen = [(model, list(params.get("ignore_subsolvers", []))) for model, params in searches]
     restricted = seen[0][0]
     first = [ignored for model, ignored in seen if model is restricted]
     whole = [ignored for model, ignored in seen if model is not restricted]

@@ -34,11 +34,11 @@ from optimizer.restriction import ONE_FAMILY_BELOW, restricted_model
 from optimizer.scenario import Scenario
 from optimizer.solve import (
     FIRST_PHASE_PORTFOLIOS,
-    PHASED_PRESOLVE,
     Progress,
     SolveOptions,
     configure,
     parse_parameter,
+    phased_parameters,
     solve,
 )
 
@@ -52,12 +52,17 @@ def arm_parameters(arm: str) -> dict[str, object]:
     return dict(parse_parameter(part) for part in arm.split("+"))
 
 
+def first_phase_model(built: RosterModel) -> cp_model.CpModel:
+    """The restricted copy the first phase of ``solve`` searches."""
+    restricted = restricted_model(built, len(built.sc.patients) < ONE_FAMILY_BELOW)
+    assert restricted is not None, "no patient is kept to home blocks"
+    return restricted
+
+
 def presolve_seconds(week: BenchWeek, arms: list[str]) -> None:
     """Print, per arm, the seconds CP-SAT presolves the first phase's model and the whole week's."""
-    scenario = week.scenario()
-    built = RosterModel(Instance(scenario))
-    models = {"first phase": restricted_model(built, len(scenario.patients) < ONE_FAMILY_BELOW),
-              "whole week": built.model}  # fmt: skip
+    built = RosterModel(Instance(week.scenario()))
+    models = {"first phase": first_phase_model(built), "whole week": built.model}
     for arm in arms:
         for name, model in models.items():
             solver = cp_model.CpSolver()
@@ -70,15 +75,14 @@ def presolve_seconds(week: BenchWeek, arms: list[str]) -> None:
 
 def first_roster_seconds(week: BenchWeek, arms: list[str], seeds: list[int]) -> None:
     """Print, per arm and seed, the seconds to the first phase's first roster (presolve included)."""
-    scenario = week.scenario()
-    restricted = restricted_model(RosterModel(Instance(scenario)), len(scenario.patients) < ONE_FAMILY_BELOW)
+    restricted = first_phase_model(RosterModel(Instance(week.scenario())))
     for arm in arms:
         seconds = []
         for seed in seeds:
+            options = SolveOptions(time_limit=120.0, workers=2, seed=seed, parameters=arm_parameters(arm))
+            _, first = phased_parameters(options)  # the first phase's, as ``solve`` gives them
             solver = cp_model.CpSolver()
-            configure(solver, {"num_workers": 2, "max_time_in_seconds": 120.0, "random_seed": seed,
-                               "stop_after_first_solution": True, **PHASED_PRESOLVE,
-                               **FIRST_PHASE_PORTFOLIOS[2], **arm_parameters(arm)})  # fmt: skip
+            configure(solver, {**first, "stop_after_first_solution": True})
             started = time.monotonic()
             status = solver.solve(restricted)
             found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
