@@ -308,8 +308,13 @@ def solve(
         for line in outcome.explanation:
             out.print(Text(line))
     if outcome.roster is None:
-        status = "INFEASIBLE" if outcome.infeasible else outcome.result.status
-        err.print(f"No roster: {status}. Nothing was written.")
+        if outcome.infeasible:
+            err.print("No roster: INFEASIBLE. Nothing was written.")
+        else:
+            err.print(
+                f"No roster ({outcome.result.status}): none found and none proven impossible within "
+                f"{time_limit:g} s; try a longer --time-limit. Nothing was written."
+            )
         sys.exit(EXIT_NO_ROSTER)
     written = write_views(
         sc,
