@@ -48,7 +48,6 @@ def test_infeasible_week_strict_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-
 def test_a_time_limit_too_short_for_any_roster_says_so(tmp_path: Path) -> None:
     """No roster and no proof within the limit: exit 4, nothing written, and the advice to allow more time.
 
@@ -60,6 +59,7 @@ def test_a_time_limit_too_short_for_any_roster_says_so(tmp_path: Path) -> None:
     assert code == 4, output
     assert "none proven impossible within 0.1 s" in output and "try a longer --time-limit" in output
     assert not out.exists()
+
 
 def test_infeasible_week_gets_a_best_effort_roster(tmp_path: Path) -> None:
     """Without --strict: a roster with its shortfall declared (exit 3), which check accepts."""
