@@ -310,6 +310,8 @@ def solve(
     if outcome.roster is None:
         if outcome.infeasible:
             err.print("No roster: INFEASIBLE. Nothing was written.")
+        elif outcome.result.interrupted:
+            err.print("No roster: interrupted before the first roster was found. Nothing was written.")
         else:
             err.print(
                 f"No roster ({outcome.result.status}): none found and none proven impossible within "

@@ -61,6 +61,21 @@ def test_a_time_limit_too_short_for_any_roster_says_so(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_ctrl_c_before_the_first_roster_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted with nothing found: exit 4, nothing written, and no advice about the time limit."""
+    from optimizer import cli
+    from optimizer.solve import SolveResult
+    from optimizer.workflow import Outcome
+
+    nothing = SolveResult("UNKNOWN", None, None, 0.2, 0.1, {}, None, interrupted=True)
+    monkeypatch.setattr(cli, "solve_verified", lambda *args, **kwargs: Outcome(nothing, None, None))
+    out = tmp_path / "out"
+    code, output = run("solve", str(SMALL), "-o", str(out))
+    assert code == 4, output
+    assert "interrupted before the first roster" in output and "--time-limit" not in output
+    assert not out.exists()
+
+
 def test_infeasible_week_gets_a_best_effort_roster(tmp_path: Path) -> None:
     """Without --strict: a roster with its shortfall declared (exit 3), which check accepts."""
     document = tiny_document(
