@@ -9,7 +9,7 @@ best roster then starts the search of the full week as its hint. Every roster of
 restricted week is a roster of the full week, so nothing it finds is wrong; its bound,
 though, is not a bound of the full week and is never reported as one.
 
-Measured with ``iop-roster bench`` (README, "A first phase on home blocks").
+Measured with ``iop-roster bench`` (benchmarks/JOURNAL.md, "With a first phase on home blocks").
 """
 
 from __future__ import annotations
@@ -25,14 +25,15 @@ if TYPE_CHECKING:
 
 RESTRICT_FROM = 200
 """Patients from which a strict solve searches home blocks first. Measured with
-``iop-roster bench --suite S,M,L --peers cpsat`` against the run before it (README):
+``iop-roster bench --suite S,M,L --peers cpsat`` against the run before it (benchmarks/JOURNAL.md, "With a
+first phase on home blocks"):
 400 patients, gap at 60 s 7.7-13.4 % against 16.4-16.8 %; 120 patients, rosters within
 run-to-run noise; 30 patients, two of four weeks worse (213 against 203, 202 against 197),
 where the whole search already sees every block."""
 
 ONE_FAMILY_BELOW = 1000
 """Patients below which the first phase also keeps each clinician, in each block, to one
-family (``one_family_per_block``). Measured (README, "Where the L gap is"): on L weeks,
+family (``one_family_per_block``). Measured (benchmarks/JOURNAL.md, "Where the L gap is"): on L weeks,
 400 patients, with the first phase's share at ``ONE_FAMILY_SHARE`` (solve.py), better on 9 runs of 9
 (three weeks, seeds 0-2), sums 6,535 / 6,555 / 6,532 against 6,574 / 6,571 / 6,606. On
 XL weeks (1,500 patients, 300 s) it ended lower too, 7,562 / 7,511 / 7,795 against 7,595 /

@@ -34,7 +34,7 @@ T = TypeVar("T")
 MIP_BELOW = 80
 """Patients below which the relaxation thread solves the model as a MIP, not only its LP.
 
-Measured (Intel Xeon, 2 CP-SAT workers beside it, 60 s; README, "HiGHS's MIP beside
+Measured (Intel Xeon, 2 CP-SAT workers beside it, 60 s; benchmarks/JOURNAL.md, "HiGHS's MIP beside
 CP-SAT"): 30 patients, two of four weeks proven optimal at 4.8 and 6.6 s (before: one, at 19 s),
 bounds equal or higher on the others; 60 patients at slack 0, bounds 6-14 higher and
 rosters within 0-4 of before. At 120 patients its root cuts took the whole minute on a
@@ -228,7 +228,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 TUNED_PORTFOLIOS: dict[int, dict[str, object]] = {
     # Two workers, both on the strongest linear relaxation with symmetry handling
     # (CP-SAT interleaves its neighbourhood search on the second). Measured with
-    # `iop-roster bench` (README, Full run) together with strengthen.py against the
+    # `iop-roster bench` (benchmarks/JOURNAL.md, "The first full run") together with strengthen.py against the
     # plain model on CP-SAT's defaults: higher bounds on every S, M and L week, lower
     # gaps on M and tight weeks, first rosters as fast; worse rosters on some S weeks.
     2: {"subsolvers": ["max_lp_sym"]},
@@ -244,7 +244,7 @@ FIRST_PHASE_PORTFOLIOS: dict[int, dict[str, object]] = {
     # neighbourhood searches on gives the pump's share to feasibility jump, which finds
     # the first roster: on 1,500 patients the pump took 8.5 s of that thread's first 17 s
     # and found nothing, and the phase's first roster came after 12.7-24.3 s against
-    # 18.0-47.2 s (three weeks, three seeds each; README, "First rosters without the pump").
+    # 18.0-47.2 s (three weeks, three seeds each; benchmarks/JOURNAL.md, "First rosters without the pump").
     2: {"subsolvers": ["quick_restart_no_lp"], "ignore_subsolvers": ["feasibility_pump"]},
 }
 """Over TUNED_PORTFOLIOS, for the first phase on home blocks, by worker count."""
@@ -256,7 +256,7 @@ presolve is slow: on a 1,500-patient week 15.9 s before the first phase's search
 21.0 s before the whole week's, of which one pass instead of three leaves 6.5 s and
 8.3 s (400 patients: 3.5 and 4.5 s against 1.4 and 1.7 s; AMD EPYC). The time goes to
 the search instead: XL first rosters sooner and rosters at 300 s lower on every week, L
-rosters at 60 s no worse (README, "Presolve once on large weeks")."""
+rosters at 60 s no worse (benchmarks/JOURNAL.md, "Presolve once on large weeks")."""
 
 
 def parameters(options: SolveOptions) -> dict[str, object]:

@@ -7,7 +7,7 @@ on its seed far more than on its length: in that sample the best of two 30 s run
 0.7 % below the mean of the 60 s runs. Each arm is a number of runs that split the time
 limit evenly, with seeds ``seed``, ``seed + 1000``, ...; the arm keeps the best roster and
 the highest bound of its runs (each run proves a bound of the same model). Every run
-goes through ``solve`` itself. Measured on M with seeds 0-4 and left out (README, "Two
+goes through ``solve`` itself. Measured on M with seeds 0-4 and left out (benchmarks/JOURNAL.md, "Two
 runs of half the time").
 
 Run: .venv/bin/python benchmarks/experiments/restarts.py M --arms 2,1 --seed 0
