@@ -520,6 +520,14 @@ def _whole_numbers(text: str, option: str, least: int) -> list[int]:
     return [int(item) for item in items]
 
 
+def _distinct_seeds(text: str, option: str) -> list[int]:
+    """Seeds for ``option``: whole numbers, each once (a repeated seed would repeat a run)."""
+    seeds = _whole_numbers(text, option, least=0)
+    if len(set(seeds)) < len(seeds):
+        raise click.BadParameter(f"{text!r}: each seed once, e.g. 0,1,2", param_hint=option)
+    return seeds
+
+
 @main.command()
 @click.option(
     "--suite",
@@ -548,6 +556,12 @@ def _whole_numbers(text: str, option: str, least: int) -> list[int]:
     default="0",
     show_default=True,
     help="Random seeds of the searches; several (e.g. 0,1,2) run everything once per seed.",
+)
+@click.option(
+    "--week-seeds",
+    default=None,
+    help="Generate each family's weeks from these seeds instead of benchmarks/suites.yaml's "
+    "(e.g. 4,5,6: weeks of your own in the same families; the example scenarios are left out).",
 )
 @click.option(
     "--timeout",
@@ -583,6 +597,7 @@ def bench(
     time_limit: float,
     workers: str,
     seeds: str,
+    week_seeds: str | None,
     timeout: float | None,
     memory_limit: float | None,
     out_dir: Path | None,
@@ -599,15 +614,15 @@ def bench(
             parse_parameter(text)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--cpsat-param") from exc
-    seed_list = _whole_numbers(seeds, "--seed", least=0)
-    if len(set(seed_list)) < len(seed_list):
-        raise click.BadParameter(f"{seeds!r}: each seed once, e.g. 0,1,2", param_hint="--seed")
+    seed_list = _distinct_seeds(seeds, "--seed")
+    week_seed_list = None if week_seeds is None else _distinct_seeds(week_seeds, "--week-seeds")
     config = BenchConfig(
         suites=_names(suites, "--suite"),
         peers=_names(peers, "--peers"),
         time_limit=time_limit,
         workers=_whole_numbers(workers, "--workers", least=1),
         seeds=seed_list,
+        week_seeds=week_seed_list,
         timeout=timeout,
         memory_limit_mb=memory_limit * 1024 if memory_limit else None,
         out_dir=out_dir,

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer.bench.child import priced_timeline
-from optimizer.bench.command import merge_results
+from optimizer.bench.command import BenchConfig, merge_results
 from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
 from optimizer.bench.report import family_table, ratio_table, ratios, write_report
 from optimizer.bench.runner import RunSpec, add_gaps, peer_label, plan, run_one
@@ -109,6 +109,17 @@ def test_suites_are_reproducible(tmp_path: Path) -> None:
     assert other.key() != first.key() and other.scenario() != first.scenario()
     assert any(w.path is not None and w.path.name == "lighthouse-small.yaml" for w in suites["S"])
     assert all(w.settings.get("slack") == 0 for w in suites["tight"])
+
+
+def test_week_seeds_give_other_weeks_of_the_same_families() -> None:
+    """--week-seeds: the families' settings with other seeds, and no example scenarios."""
+    held_out = load_suites(week_seeds=[4, 5])
+    assert [w.name for w in held_out["S"]] == ["S-30p-s4", "S-30p-s5"]
+    assert held_out["tight"][0].settings == {**load_suites()["tight"][0].settings, "seed": 4}
+    assert all(w.path is None for family in held_out.values() for w in family)
+    assert held_out["S"][0].scenario() != load_suites()["S"][0].scenario()
+    config = BenchConfig(suites=["S", "M"], week_seeds=[4, 5])
+    assert config.command().endswith("--week-seeds 4,5") and config.output().name == "S-M-weeks-4-5"
 
 
 def test_suite_errors(tmp_path: Path) -> None:
@@ -396,6 +407,8 @@ def test_bench_command_rejects_unknown_names() -> None:
         ["--cpsat-param", "nope=1"],
         ["--seed", "one"],
         ["--seed", "1,1"],
+        ["--week-seeds", "4,x"],
+        ["--week-seeds", "4,4"],
     ):
         result = CliRunner().invoke(main, ["bench", *args])
         assert result.exit_code == 2, result.output

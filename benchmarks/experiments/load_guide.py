@@ -71,10 +71,8 @@ def main() -> None:
                 if arm.startswith("guide:"):
                     add_guide(built, int(arm.split(":")[1]))
                 solver = cp_model.CpSolver()
-                configure(
-                    solver,
-                    {"num_workers": 2, "random_seed": seed, "max_time_in_seconds": args.seconds, **TUNED_PORTFOLIOS[2]},
-                )
+                params = {"num_workers": 2, "random_seed": seed, "max_time_in_seconds": args.seconds}
+                configure(solver, {**params, **TUNED_PORTFOLIOS[2]})
                 solver.solve(built.model)
                 terms = {k: int(solver.value(v)) for k, v in built.terms.items()}
                 print(f"{week.name} {arm} seed {seed}: {solver.value(built.objective)} {terms}", flush=True)

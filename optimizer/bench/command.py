@@ -23,6 +23,7 @@ class BenchConfig:
     time_limit: float = 60.0
     workers: list[int] = field(default_factory=lambda: [1, 2])
     seeds: list[int] = field(default_factory=lambda: [0])  # every run once per seed
+    week_seeds: list[int] | None = None  # generate the families' weeks from these, not the file's
     timeout: float | None = None
     memory_limit_mb: float | None = None
     suites_file: Path = SUITES_FILE
@@ -37,19 +38,21 @@ class BenchConfig:
             f"iop-roster bench --suite {','.join(self.suites)} --peers {','.join(self.peers)} "
             f"--time-limit {self.time_limit:g} --workers {','.join(map(str, self.workers))}"
             + (f" --seed {','.join(map(str, self.seeds))}" if self.seeds != [0] else "")
+            + (f" --week-seeds {','.join(map(str, self.week_seeds))}" if self.week_seeds is not None else "")
             + "".join(f" --cpsat-param {shlex.quote(p)}" for p in self.cpsat_parameters)
         )
 
     def output(self) -> Path:
-        """Where results go: benchmarks/results/<suites> unless given."""
-        return self.out_dir or RESULTS_DIR / "-".join(self.suites)
+        """Where results go: benchmarks/results/<suites> (-weeks-<seeds> for other weeks) unless given."""
+        held_out = "" if self.week_seeds is None else "-weeks-" + "-".join(map(str, self.week_seeds))
+        return self.out_dir or RESULTS_DIR / ("-".join(self.suites) + held_out)
 
 
 def run_bench(
     config: BenchConfig, on_record: Callable[[int, int, dict[str, Any]], None] | None = None
 ) -> tuple[list[dict[str, Any]], list[Path]]:
     """Run every peer on every week of the chosen suites and write the report; return both."""
-    weeks = select(load_suites(config.suites_file), config.suites)
+    weeks = select(load_suites(config.suites_file, config.week_seeds), config.suites)
     specs = plan(
         weeks, config.peers, config.workers, config.time_limit, config.seeds, config.cache_dir,
         config.cpsat_parameters,
@@ -71,6 +74,7 @@ def run_bench(
         "time_limit_s": config.time_limit,
         "cpsat_workers": config.workers,
         "seeds": config.seeds,
+        "week_seeds": config.week_seeds,
         "cpsat_parameters": list(config.cpsat_parameters),
         "timeout_s": config.timeout,
         "memory_limit_mb": config.memory_limit_mb,

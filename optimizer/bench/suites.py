@@ -66,8 +66,13 @@ class BenchWeek:
         return target
 
 
-def load_suites(path: Path = SUITES_FILE) -> dict[str, list[BenchWeek]]:
-    """Families and their weeks, in file order; unknown keys and settings are errors."""
+def load_suites(path: Path = SUITES_FILE, week_seeds: list[int] | None = None) -> dict[str, list[BenchWeek]]:
+    """Families and their weeks, in file order; unknown keys and settings are errors.
+
+    ``week_seeds`` generates each family's weeks from those seeds instead of the file's
+    and leaves the example scenarios out: weeks the code was never tuned on, drawn
+    from the same families, which is how a reviewer checks the benchmark's figures.
+    """
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     families = data.get("families")
     if not isinstance(families, dict) or set(data) != {"families"}:
@@ -90,9 +95,9 @@ def load_suites(path: Path = SUITES_FILE) -> dict[str, list[BenchWeek]]:
                 family=family,
                 settings={**settings, "seed": seed},
             )
-            for seed in (seeds if settings else [])
+            for seed in ((seeds if week_seeds is None else week_seeds) if settings else [])
         ]
-        for example in spec.get("scenarios") or []:
+        for example in (spec.get("scenarios") or []) if week_seeds is None else []:
             example_path = (ROOT / example).resolve()
             if not example_path.is_file():
                 raise SuiteError(f"{where}: scenario {example} not found")
