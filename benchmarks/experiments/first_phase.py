@@ -14,6 +14,7 @@ gives them one, and the arm ``none`` runs them as shipped, for comparison.
 Run: .venv/bin/python benchmarks/experiments/first_phase.py L --arms off:0.5,off:0.8,off:0.3
      .venv/bin/python benchmarks/experiments/first_phase.py L --arms off:0.5,on:0.8 --seed 1
      .venv/bin/python benchmarks/experiments/first_phase.py M --from 0 --arms none,on:0.5
+     .venv/bin/python benchmarks/experiments/first_phase.py XL --arms on:0.8 --load-first 0 --seconds 300
 """
 
 from __future__ import annotations
@@ -55,7 +56,12 @@ def main() -> None:
     parser.add_argument(
         "--from", dest="start", type=int, default=RESTRICT_FROM, help="patients from which a first phase runs"
     )
+    parser.add_argument(
+        "--load-first", type=float, default=None, help="LOAD_FIRST_SHARE (0: no load-first step)"
+    )
     args = parser.parse_args()
+    if args.load_first is not None:
+        solving.LOAD_FIRST_SHARE = args.load_first
     for arm in args.arms.split(","):
         start = None if arm == "none" else args.start  # None: no first phase at all
         options = solving.SolveOptions(
