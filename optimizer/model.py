@@ -966,6 +966,19 @@ def S3_sessions(m: RosterModel) -> cp_model.LinearExprT:
     return sum(m.open.values())
 
 
+def load_pools(m: RosterModel) -> dict[str, list[int]]:
+    """Role -> its clinicians whose load S4 balances, for roles with two or more of them.
+
+    A clinician counts with a max_hours above zero and any availability; a role of one
+    has nobody to share with, so it has no peak to push down.
+    """
+    pools: dict[str, list[int]] = defaultdict(list)
+    for th, t in enumerate(m.sc.therapists):
+        if m.inst.therapist_max_minutes[th] > 0 and m.inst.therapist_periods[th]:
+            pools[t.role].append(th)
+    return {role: members for role, members in sorted(pools.items()) if len(members) >= 2}
+
+
 def S4_load_balance(m: RosterModel) -> cp_model.LinearExprT:
     """Per role: the busiest clinician's load, in whole percent of their max_hours.
 
@@ -975,14 +988,8 @@ def S4_load_balance(m: RosterModel) -> cp_model.LinearExprT:
     role's average load, so the term does not blind the solver's bound.
     """
     minutes = m.therapist_minutes()
-    pools: dict[str, list[int]] = defaultdict(list)
-    for th, t in enumerate(m.sc.therapists):
-        if m.inst.therapist_max_minutes[th] > 0 and m.inst.therapist_periods[th]:
-            pools[t.role].append(th)
     peaks = []
-    for role, members in sorted(pools.items()):
-        if len(members) < 2:
-            continue
+    for role, members in load_pools(m).items():
         # Not capped at 100: H3 alone limits hours, so that relaxing it (conflict search) frees them.
         peak = m.model.new_int_var(0, 100 * 168, m._name("load_peak", role))
         for th in members:

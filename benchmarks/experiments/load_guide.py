@@ -17,13 +17,12 @@ Run: .venv/bin/python benchmarks/experiments/load_guide.py M --arms none,guide:5
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import load_suites
 from optimizer.instance import Instance
-from optimizer.model import RosterModel
+from optimizer.model import RosterModel, load_pools
 from optimizer.solve import TUNED_PORTFOLIOS, configure
 
 
@@ -31,15 +30,9 @@ def add_guide(built: RosterModel, window: int) -> None:
     """Replace the objective by K x objective + (percent of load within ``window`` of each peak)."""
     model, inst = built.model, built.inst
     minutes = built.therapist_minutes()
-    pools: dict[str, list[int]] = defaultdict(list)
-    for th, t in enumerate(built.sc.therapists):
-        if inst.therapist_max_minutes[th] > 0 and inst.therapist_periods[th]:
-            pools[t.role].append(th)
     by_name = {v.name: i for i, v in enumerate(model.proto.variables)}
     guide = []
-    for role, members in sorted(pools.items()):
-        if len(members) < 2:
-            continue
+    for role, members in load_pools(built).items():
         # The objective's own peak of the role (S4_load_balance), so the guide cannot raise it.
         peak = model.get_int_var_from_proto_index(by_name[built._name("load_peak", role)])
         for th in members:
