@@ -10,7 +10,6 @@ with ``improvements=()`` is the plain formulation, kept as the reference peer of
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -49,20 +48,6 @@ def group_count_floor(m: RosterModel, floors: dict[int, tuple[int, list]]) -> No
         m.model.add(sum(seats) >= floor)
 
 
-def _track_session_floors(m: RosterModel, floors: dict[int, tuple[int, list]]) -> dict[int, int]:
-    """Track -> fewest sessions it must open: ceil(seats its patients need / largest session)."""
-    inst = m.inst
-    need: dict[int, int] = defaultdict(int)
-    for p, (floor, _) in floors.items():
-        need[inst.patient_track[p]] += floor
-    largest: dict[int, int] = defaultdict(int)
-    for s, c in enumerate(m.candidates):
-        gt = m.sc.group_types[c.group_type]
-        cap = max((min(gt.max_size, inst.room_classes[cls][0]) for cls, _ in m.room_by_session[s]), default=0)
-        largest[c.track] = max(largest[c.track], cap)
-    return {track: math.ceil(seats / largest[track]) for track, seats in need.items() if largest[track]}
-
-
 def session_count_floor(m: RosterModel, floors: dict[int, tuple[int, list]]) -> None:
     """Per track, at least ceil(seats the track's patients need / largest session) sessions open.
 
@@ -71,11 +56,20 @@ def session_count_floor(m: RosterModel, floors: dict[int, tuple[int, list]]) -> 
     each patient's group floor (``group_count_floor``). The relaxation spreads seats
     over fractions of sessions; the ceiling is what counting says.
     """
+    inst = m.inst
+    need: dict[int, int] = defaultdict(int)
+    for p, (floor, _) in floors.items():
+        need[inst.patient_track[p]] += floor
     sessions: dict[int, list] = defaultdict(list)
+    largest: dict[int, int] = defaultdict(int)
     for s, c in enumerate(m.candidates):
         sessions[c.track].append(m.open[s])
-    for track, least in _track_session_floors(m, floors).items():
-        m.model.add(sum(sessions[track]) >= least)
+        gt = m.sc.group_types[c.group_type]
+        cap = max((min(gt.max_size, inst.room_classes[cls][0]) for cls, _ in m.room_by_session[s]), default=0)
+        largest[c.track] = max(largest[c.track], cap)
+    for track, seats in need.items():
+        if largest[track]:
+            m.model.add(sum(sessions[track]) >= math.ceil(seats / largest[track]))
 
 
 LINK_BELOW = 200
@@ -105,117 +99,18 @@ def seat_needs_session(m: RosterModel, floors: dict[int, tuple[int, list]]) -> N
             m.model.add(var <= sum(m.open[s] for s in sessions))
 
 
-def _role_least_minutes(m: RosterModel, members: list[int], floors: dict[int, tuple[int, list]]) -> int:
-    """Fewest minutes a role's clinicians carry between them in any roster, by counting.
-
-    Appointments: H8 fixes every patient's count of each kind, and only clinicians of
-    the kind's role give it (H7), so a kind of this role adds its minutes in full.
-    Groups: where every session of a track must be led by one of ``members``, the
-    track's session floor (``session_count_floor``) times its shortest session. Co-leads
-    and anything else only add to it, so leaving them out keeps the count a floor.
-    """
-    inst, sc = m.inst, m.sc
-    role = sc.therapists[members[0]].role
-    pool = set(members)
-    least = sum(
-        count * inst.kind_duration[k]
-        for info in inst.patients
-        for k, count in info.appointments.items()
-        if sc.appointments[inst.kinds[k]].role == role
-    )
-    leads: dict[int, set[int]] = defaultdict(set)
-    shortest: dict[int, int] = {}
-    for c in m.candidates:
-        leads[c.track].add(c.lead)
-        shortest[c.track] = min(shortest.get(c.track, c.duration), c.duration)
-    for track, sessions in _track_session_floors(m, floors).items():
-        if leads[track] <= pool:
-            least += sessions * shortest[track]
-    return least
-
-
-def _carried(caps: list[int], unit: int, peak: int) -> int:
-    """Most minutes clinicians of these caps carry with loads in whole ``unit``s at ``peak`` %."""
-    return sum(min(unit * (cap // unit), unit * (cap * peak // (100 * unit))) for cap in caps)
-
-
-def _least_peak(caps: list[int], unit: int, minutes: int) -> int | None:
-    """The least whole-percent peak at which they carry ``minutes``; None if not within their caps."""
-    peak = 100 * minutes // sum(caps)
-    while _carried(caps, unit, peak) < minutes:
-        if peak >= 100:
-            return None
-        peak += 1
-    return peak
-
-
-def _lower_hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The lower convex hull of points sorted by x (Andrew's monotone chain)."""
-    hull: list[tuple[int, int]] = []
-    for x, y in points:
-        while len(hull) >= 2:
-            (x1, y1), (x2, y2) = hull[-2], hull[-1]
-            if (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1) > 0:
-                break
-            hull.pop()  # the middle point is on or above the chord
-        hull.append((x, y))
-    return hull
-
-
-def load_peak_steps(m: RosterModel, floors: dict[int, tuple[int, list]]) -> None:
-    """Per role, S4's peak at least what whole units of work need for the role's total.
-
-    Why valid: a clinician's load is a sum of item durations (3-hour groups, 1-hour
-    appointments), a multiple of their gcd ``u``; with the peak at ``P`` %, clinician c
-    carries at most ``u x floor(cap_c x P / (100 u))`` minutes (and H3's cap), so a
-    total of ``T`` minutes needs ``P >= h(T)``, the least ``P`` whose capacities sum
-    to ``T``. Every roster's total is at least ``T_min`` (``_role_least_minutes``), and
-    the lower convex hull of ``(T, h(T))`` over ``T >= T_min`` lies below every such
-    point, so each hull segment is a valid ``P >= a + b T``. The relaxation knows only
-    ``P >= 100 T / sum cap``: on S-30p-s2 the therapists' 4,920 minutes at an average
-    of 35.96 %, where whole hours need 38 % (LP bound 189.5 -> 191.5).
-    """
-    minutes = m.therapist_minutes()
-    for peak, members in m.load_peaks.values():
-        unit = 0
-        for th in members:
-            for _, w in minutes.get(th, []):
-                unit = math.gcd(unit, w)
-        least = _role_least_minutes(m, members, floors)
-        if unit == 0 or least == 0:
-            continue
-        least = unit * -(-least // unit)
-        caps = [m.inst.therapist_max_minutes[th] for th in members]
-        top = _carried(caps, unit, 100)
-        points = [(t, _least_peak(caps, unit, t)) for t in range(least, top + 1, unit)]
-        if not points or points[0][1] is None:
-            continue  # more than the role can carry: H3 makes the week infeasible by itself
-        total = sum(w * v for th in members for v, w in minutes.get(th, []))
-        hull = _lower_hull([(t, p) for t, p in points if p is not None])
-        if len(hull) == 1:
-            m.model.add(peak >= hull[0][1])
-        for (t0, p0), (t1, p1) in itertools.pairwise(hull):
-            m.model.add((t1 - t0) * peak >= (t1 - t0) * p0 + (p1 - p0) * (total - t0))
-
-
 VALID_INEQUALITIES = {
     "group_count_floor": group_count_floor,
     "session_count_floor": session_count_floor,
     "seat_needs_session": seat_needs_session,
 }
-"""Inequalities on the hard rules' variables, added before the soft goals."""
-GOAL_INEQUALITIES = {
-    "load_peak_steps": load_peak_steps,
-}
-"""Inequalities on the soft goals' variables, added once the goals are built."""
-STRENGTHENINGS: tuple[str, ...] = (*VALID_INEQUALITIES, *GOAL_INEQUALITIES)
+STRENGTHENINGS: tuple[str, ...] = tuple(VALID_INEQUALITIES)
 
 
-def strengthen(m: RosterModel, improvements: tuple[str, ...], goals: bool = False) -> None:
-    """Add the chosen valid inequalities (names from ``STRENGTHENINGS``) on the rules, or the goals."""
-    chosen = [name for name in improvements if name in (GOAL_INEQUALITIES if goals else VALID_INEQUALITIES)]
-    if not chosen:
+def strengthen(m: RosterModel, improvements: tuple[str, ...]) -> None:
+    """Add the chosen valid inequalities (names from ``STRENGTHENINGS``)."""
+    if not improvements:
         return
     floors = _group_floors(m)
-    for name in chosen:
-        (GOAL_INEQUALITIES if goals else VALID_INEQUALITIES)[name](m, floors)
+    for name in improvements:
+        VALID_INEQUALITIES[name](m, floors)

@@ -1,0 +1,170 @@
+"""Experiment: neighbourhoods from the LP relaxation's solution (RINS) after the first phase.
+
+CP-SAT's own relaxation-induced neighbourhoods (RINS, RENS) need its LP solution, and on
+L and XL weeks its dual simplex does not finish the root LP in a minute
+(relaxation.py), so those neighbourhoods have nothing to work from. HiGHS's interior
+point solves the same relaxation in seconds. The question: do rounds of small solves,
+each fixing the decision variables on which the LP solution and the best roster agree
+(the classic RINS neighbourhood, Danna, Rothberg and Le Pape 2005), improve a roster
+faster than CP-SAT's search of the whole week from the same first phase?
+
+Arms, after the same first phase (restriction.py) of ``--first`` seconds:
+- ``cpsat``: CP-SAT on the whole week for the rest of the time (what ``solve`` does);
+- ``rins``: rounds until the time is spent; each fixes every decision variable where
+  the roster and the LP agree (within 0.1), plus a random share of the others, adapted
+  to what solves within ``--round`` seconds.
+The LP is solved once per week before the arms and its time is printed, not counted
+(in ``solve`` it already runs beside the search, for the bound).
+
+Run: .venv/bin/python benchmarks/experiments/lp_rins.py L-400p-s1 --first 30 --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import highspy
+import numpy as np
+from ortools.sat.python import cp_model
+
+sys.path.insert(0, str(Path(__file__).parent))
+from own_lns import decision_owners
+
+from optimizer.bench.suites import load_suites, select
+from optimizer.instance import Instance
+from optimizer.model import RosterModel
+from optimizer.relaxation import linearize
+from optimizer.restriction import ONE_FAMILY_BELOW, RESTRICT_FROM, restricted_model
+from optimizer.solve import (
+    FIRST_PHASE_PORTFOLIOS,
+    PHASED_PRESOLVE,
+    TUNED_PORTFOLIOS,
+    configure,
+    hint_all,
+)
+
+
+def lp_solution(built: RosterModel) -> tuple[np.ndarray, float, float]:
+    """(the LP relaxation's primal solution by proto variable, its objective, seconds)."""
+    started = time.monotonic()
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", "ipm")
+    h.passModel(linearize(built.model).highs_lp())
+    h.run()
+    return (
+        np.array(h.getSolution().col_value),
+        h.getInfo().objective_function_value,
+        time.monotonic() - started,
+    )
+
+
+def _solve(model: cp_model.CpModel, params: dict[str, object]) -> tuple[cp_model.CpSolver, str]:
+    solver = cp_model.CpSolver()
+    configure(solver, params)
+    return solver, solver.status_name(solver.solve(model))
+
+
+def rins(
+    built: RosterModel,
+    values: list[int],
+    best: float,
+    lp: np.ndarray,
+    deadline: float,
+    args: argparse.Namespace,
+) -> tuple[float, int, int]:
+    """Rounds until ``deadline``: (best objective, rounds, rounds that improved)."""
+    rng = random.Random(args.seed)
+    decisions = sorted(decision_owners(built)[0])
+    extra = 0.5  # share of the disagreeing variables fixed as well; adapted per round
+    rounds = better = 0
+    while time.monotonic() < deadline - 0.5:
+        rounds += 1
+        agree = [i for i in decisions if abs(lp[i] - values[i]) < 0.1]
+        others = [i for i in decisions if abs(lp[i] - values[i]) >= 0.1]
+        fixed = agree + rng.sample(others, int(extra * len(others)))
+        copy = built.model.clone()
+        copy.clear_hints()
+        variables = copy.proto.variables
+        for index in fixed:
+            domain = variables[index].domain
+            domain.clear()
+            domain.extend([values[index], values[index]])
+        for index, value in enumerate(values):
+            copy.add_hint(copy.get_int_var_from_proto_index(index), value)
+        left = min(args.round, deadline - time.monotonic())
+        params = {
+            "num_workers": args.sub_workers,
+            "max_time_in_seconds": left,
+            "random_seed": args.seed + rounds,
+        }
+        solver, status = _solve(copy, params)
+        improved = status in ("OPTIMAL", "FEASIBLE") and solver.objective_value < best - 1e-6
+        if improved:
+            best, values = solver.objective_value, list(solver.response_proto.solution)
+            better += 1
+        print(
+            f"  round {rounds}: {len(agree)} agree, {len(others)} differ, {extra:.2f} of those fixed, "
+            f"{status} {solver.wall_time:.1f}s, best {best:g}",
+            flush=True,
+        )
+        if status == "OPTIMAL" and solver.wall_time < args.round / 2:
+            extra = max(0.0, extra - 0.1)
+        elif status != "OPTIMAL":
+            extra = min(0.95, extra + 0.1)
+    return best, rounds, better
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("weeks", nargs="+", help="weeks of benchmarks/suites.yaml, e.g. L-400p-s1")
+    parser.add_argument("--first", type=float, default=30.0, help="seconds of the first phase")
+    parser.add_argument("--seconds", type=float, default=60.0, help="total search seconds")
+    parser.add_argument("--round", type=float, default=5.0, help="most seconds per neighbourhood")
+    parser.add_argument("--sub-workers", type=int, default=2, help="CP-SAT workers per neighbourhood")
+    parser.add_argument("--arms", default="cpsat,rins", help="comma-separated cpsat, rins")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    weeks = {w.name: w for w in select(load_suites(), ["all"])}
+    for name in args.weeks:
+        scenario = weeks[name].scenario()
+        patients = len(scenario.patients)
+        lp, lp_value, lp_seconds = lp_solution(RosterModel(Instance(scenario)))
+        print(f"{name}: LP {lp_value:.1f} in {lp_seconds:.1f}s (not counted)", flush=True)
+        for arm in args.arms.split(","):
+            started = time.monotonic()
+            built = RosterModel(Instance(scenario))
+            restricted = (
+                restricted_model(built, patients < ONE_FAMILY_BELOW) if patients >= RESTRICT_FROM else None
+            )
+            base = {"num_workers": 2, "random_seed": args.seed, **TUNED_PORTFOLIOS[2], **PHASED_PRESOLVE}
+            first_params = {**base, "max_time_in_seconds": args.first}
+            if restricted is not None:
+                first_params.update(FIRST_PHASE_PORTFOLIOS[2])
+            first, status = _solve(restricted or built.model, first_params)
+            if status not in ("OPTIMAL", "FEASIBLE"):
+                print(f"{name} {arm}: {status} after the first phase", flush=True)
+                continue
+            deadline = started + args.seconds
+            if arm == "cpsat":
+                hint_all(built.model, first)
+                solver, _ = _solve(built.model, {**base, "max_time_in_seconds": deadline - time.monotonic()})
+                end = solver.objective_value
+                print(f"{name} cpsat: {first.objective_value:g} after the first phase, {end:g} at the end")
+                continue
+            size = len(built.model.proto.variables)  # the restricted copy adds variables of its own
+            values = list(first.response_proto.solution)[:size]
+            best, rounds, better = rins(built, values, first.objective_value, lp, deadline, args)
+            print(
+                f"{name} rins: {first.objective_value:g} after the first phase, {best:g} at the end "
+                f"({rounds} neighbourhoods, {better} better)",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
