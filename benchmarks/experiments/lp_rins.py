@@ -29,21 +29,18 @@ from pathlib import Path
 
 import highspy
 import numpy as np
-from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).parent))
-from own_lns import decision_owners
+from own_lns import decision_owners, first_phase, fixed_copy, solve_once
 
 from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.relaxation import linearize
-from optimizer.restriction import ONE_FAMILY_BELOW, RESTRICT_FROM, restricted_model
+from optimizer.restriction import ONE_FAMILY_BELOW
 from optimizer.solve import (
-    FIRST_PHASE_PORTFOLIOS,
     PHASED_PRESOLVE,
     TUNED_PORTFOLIOS,
-    configure,
     hint_all,
 )
 
@@ -61,12 +58,6 @@ def lp_solution(built: RosterModel) -> tuple[np.ndarray, float, float]:
         h.getInfo().objective_function_value,
         time.monotonic() - started,
     )
-
-
-def _solve(model: cp_model.CpModel, params: dict[str, object]) -> tuple[cp_model.CpSolver, str]:
-    solver = cp_model.CpSolver()
-    configure(solver, params)
-    return solver, solver.status_name(solver.solve(model))
 
 
 def rins(
@@ -87,22 +78,13 @@ def rins(
         agree = [i for i in decisions if abs(lp[i] - values[i]) < 0.1]
         others = [i for i in decisions if abs(lp[i] - values[i]) >= 0.1]
         fixed = agree + rng.sample(others, int(extra * len(others)))
-        copy = built.model.clone()
-        copy.clear_hints()
-        variables = copy.proto.variables
-        for index in fixed:
-            domain = variables[index].domain
-            domain.clear()
-            domain.extend([values[index], values[index]])
-        for index, value in enumerate(values):
-            copy.add_hint(copy.get_int_var_from_proto_index(index), value)
         left = min(args.round, deadline - time.monotonic())
         params = {
             "num_workers": args.sub_workers,
             "max_time_in_seconds": left,
             "random_seed": args.seed + rounds,
         }
-        solver, status = _solve(copy, params)
+        solver, status = solve_once(fixed_copy(built.model, values, fixed), params)
         improved = status in ("OPTIMAL", "FEASIBLE") and solver.objective_value < best - 1e-6
         if improved:
             best, values = solver.objective_value, list(solver.response_proto.solution)
@@ -137,22 +119,16 @@ def main() -> None:
         print(f"{name}: LP {lp_value:.1f} in {lp_seconds:.1f}s (not counted)", flush=True)
         for arm in args.arms.split(","):
             started = time.monotonic()
-            built = RosterModel(Instance(scenario))
-            restricted = (
-                restricted_model(built, patients < ONE_FAMILY_BELOW) if patients >= RESTRICT_FROM else None
-            )
             base = {"num_workers": 2, "random_seed": args.seed, **TUNED_PORTFOLIOS[2], **PHASED_PRESOLVE}
-            first_params = {**base, "max_time_in_seconds": args.first}
-            if restricted is not None:
-                first_params.update(FIRST_PHASE_PORTFOLIOS[2])
-            first, status = _solve(restricted or built.model, first_params)
+            built, first, status = first_phase(scenario, args.first, base, patients < ONE_FAMILY_BELOW)
             if status not in ("OPTIMAL", "FEASIBLE"):
                 print(f"{name} {arm}: {status} after the first phase", flush=True)
                 continue
             deadline = started + args.seconds
             if arm == "cpsat":
                 hint_all(built.model, first)
-                solver, _ = _solve(built.model, {**base, "max_time_in_seconds": deadline - time.monotonic()})
+                rest = {**base, "max_time_in_seconds": deadline - time.monotonic()}
+                solver, _ = solve_once(built.model, rest)
                 end = solver.objective_value
                 print(f"{name} cpsat: {first.objective_value:g} after the first phase, {end:g} at the end")
                 continue

@@ -28,6 +28,7 @@ from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.restriction import RESTRICT_FROM, restricted_model
+from optimizer.scenario import Scenario
 from optimizer.solve import FIRST_PHASE_PORTFOLIOS, TUNED_PORTFOLIOS, configure, hint_all
 
 Period = tuple[int, int]
@@ -58,10 +59,38 @@ def decision_owners(m: RosterModel) -> tuple[dict[int, Period], dict[int, int]]:
     return period, staff
 
 
-def _solve(model: cp_model.CpModel, params: dict[str, object]) -> tuple[cp_model.CpSolver, str]:
+def solve_once(model: cp_model.CpModel, params: dict[str, object]) -> tuple[cp_model.CpSolver, str]:
+    """One CP-SAT solve: (the solver, its status name)."""
     solver = cp_model.CpSolver()
     configure(solver, params)
     return solver, solver.status_name(solver.solve(model))
+
+
+def fixed_copy(model: cp_model.CpModel, values: list[int], fixed: list[int]) -> cp_model.CpModel:
+    """A copy with the ``fixed`` variables held at ``values``, every variable hinted with them."""
+    copy = model.clone()
+    copy.clear_hints()
+    variables = copy.proto.variables
+    for index in fixed:
+        domain = variables[index].domain
+        domain.clear()
+        domain.extend([values[index], values[index]])
+    for index, value in enumerate(values):
+        copy.add_hint(copy.get_int_var_from_proto_index(index), value)
+    return copy
+
+
+def first_phase(
+    scenario: Scenario, seconds: float, base: dict[str, object], one_family: bool = False
+) -> tuple[RosterModel, cp_model.CpSolver, str]:
+    """The week's model and a solve of its first phase (home blocks; the whole week below RESTRICT_FROM)."""
+    built = RosterModel(Instance(scenario))
+    restricted = restricted_model(built, one_family) if len(scenario.patients) >= RESTRICT_FROM else None
+    params = {**base, "max_time_in_seconds": seconds}
+    if restricted is not None:
+        params.update(FIRST_PHASE_PORTFOLIOS[2])
+    solver, status = solve_once(restricted or built.model, params)
+    return built, solver, status
 
 
 def main() -> None:
@@ -77,13 +106,8 @@ def main() -> None:
     scenario = week.scenario()
     for kind in args.kinds.split(","):
         started = time.monotonic()
-        built = RosterModel(Instance(scenario))
-        restricted = restricted_model(built) if len(scenario.patients) >= RESTRICT_FROM else None
         base = {"num_workers": 2, "random_seed": args.seed, **TUNED_PORTFOLIOS[2]}
-        first_params = {**base, "max_time_in_seconds": args.first}
-        if restricted is not None:
-            first_params.update(FIRST_PHASE_PORTFOLIOS[2])
-        first, status = _solve(restricted or built.model, first_params)
+        built, first, status = first_phase(scenario, args.first, base)
         if status not in ("OPTIMAL", "FEASIBLE"):
             print(f"{week.name} {kind}: {status} after the first phase")
             continue
@@ -92,7 +116,7 @@ def main() -> None:
         deadline = started + args.seconds
         if kind == "cpsat":
             hint_all(built.model, first)  # the restricted copy's variables are the model's
-            solver, _ = _solve(built.model, {**base, "max_time_in_seconds": deadline - time.monotonic()})
+            solver, _ = solve_once(built.model, {**base, "max_time_in_seconds": deadline - time.monotonic()})
             after = f"{first.objective_value:g} after the first phase"
             print(f"{week.name} cpsat: {after}, {solver.objective_value:g} at the end")
             continue
@@ -131,18 +155,9 @@ def _search(
             else:
                 free = set(rng.sample(periods, min(len(periods), size)))
             fixed = [i for i, pb in period.items() if pb not in free]
-        copy = built.model.clone()
-        copy.clear_hints()
-        variables = copy.proto.variables
-        for index in fixed:
-            domain = variables[index].domain
-            domain.clear()
-            domain.extend([values[index], values[index]])
-        for index, value in enumerate(values):
-            copy.add_hint(copy.get_int_var_from_proto_index(index), value)
         left = min(args.round, deadline - time.monotonic())
         params = {"num_workers": 1, "max_time_in_seconds": left, "random_seed": args.seed}
-        solver, status = _solve(copy, params)
+        solver, status = solve_once(fixed_copy(built.model, values, fixed), params)
         if status in ("OPTIMAL", "FEASIBLE") and solver.objective_value < best - 1e-6:
             best, values = solver.objective_value, list(solver.response_proto.solution)
             better += 1
