@@ -144,6 +144,7 @@ class RosterModel:
         self.seat: dict[tuple[int, int, int, int, int], Var] = {}
         self.room_locks: list[tuple[list[int], int, int]] = []  # (sessions, room class, room) from H10
         self.terms: dict[str, cp_model.LinearExprT] = {}
+        self.load_peaks: dict[str, tuple[cp_model.IntVar, list[int]]] = {}  # role -> (S4 peak, clinicians)
         self._make_group_variables()
         self._make_seat_variables()
         self._make_appointment_variables()
@@ -155,6 +156,8 @@ class RosterModel:
         for name, goal in SOFT_GOALS:
             if mode != "assume":  # a conflict search asks only whether the rules can hold
                 self.terms[name] = goal(self)
+        if mode == "strict":
+            strengthen(self, improvements, goals=True)
         self.objective = sum(
             self.weights[name] * term for name, term in self.terms.items() if self.weights[name]
         )
@@ -996,6 +999,7 @@ def S4_load_balance(m: RosterModel) -> cp_model.LinearExprT:
             cap = m.inst.therapist_max_minutes[th]
             load = sum(w * v for v, w in minutes.get(th, []))
             m.model.add(100 * load <= cap * peak)
+        m.load_peaks[role] = (peak, members)
         peaks.append(peak)
     return sum(peaks)
 
