@@ -36,9 +36,10 @@ from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
-from optimizer.model import RosterModel, load_pools
+from optimizer.model import RosterModel
 from optimizer.relaxation import linearize
 from optimizer.solve import TUNED_PORTFOLIOS, configure
+from optimizer.strengthen import STRENGTHENINGS, _carried, _least_peak
 
 
 def _lp(model: cp_model.CpModel, cost: dict[int, float] | None = None) -> tuple[float, np.ndarray]:
@@ -56,23 +57,11 @@ def _lp(model: cp_model.CpModel, cost: dict[int, float] | None = None) -> tuple[
     return h.getInfo().objective_function_value, np.array(h.getSolution().col_value)
 
 
-def _peak_vars(m: RosterModel) -> dict[str, cp_model.IntVar]:
-    """Role -> S4's peak variable, found by name."""
-    names = {f"load_peak[{role}]": role for role in load_pools(m)}
-    return {
-        names[v.name]: m.model.get_int_var_from_proto_index(i)
-        for i, v in enumerate(m.model.proto.variables)
-        if v.name in names
-    }
-
-
 def steps(m: RosterModel, arm: str) -> dict[str, object]:
     """Add the arm's rows; what was added, for the printout."""
     minutes = m.therapist_minutes()
-    peaks = _peak_vars(m)
     added: dict[str, object] = {}
-    for role, members in load_pools(m).items():
-        peak = peaks[role]
+    for role, (peak, members) in m.load_peaks.items():
         g = 0
         for th in members:
             for _, w in minutes.get(th, []):
@@ -104,23 +93,11 @@ def steps(m: RosterModel, arm: str) -> dict[str, object]:
     return added
 
 
-def _capacity(caps: list[int], g: int, peak: int) -> int:
-    """Most minutes clinicians of these caps carry at ``peak`` percent, in whole units of g."""
-    return sum(min(g * (c // g), g * ((c * peak) // (100 * g))) for c in caps)
-
-
-def _least_peak(caps: list[int], g: int, total: int) -> int:
-    """The least whole-percent peak at which the clinicians can carry ``total`` minutes."""
-    peak = max(0, (100 * total) // max(1, sum(caps)))
-    while _capacity(caps, g, peak) < total and peak <= 100:
-        peak += 1
-    return peak
-
-
 def _hull_cuts(caps: list[int], g: int, t_min: int) -> list[tuple[int, int, int, int]]:
     """Segments (t0, p0, dt, dp) of the lower convex hull of (T, h(T)) for T_min <= T <= all caps."""
-    top = _capacity(caps, g, 100)
-    points = [(t, _least_peak(caps, g, t)) for t in range(t_min, top + 1, g)]
+    top = _carried(caps, g, 100)
+    least = [(t, _least_peak(caps, g, t)) for t in range(t_min, top + 1, g)]
+    points = [(t, p) for t, p in least if p is not None]
     hull: list[tuple[int, int]] = []
     for point in points:
         while len(hull) >= 2:
@@ -145,7 +122,10 @@ def main() -> None:
     for name in args.weeks:
         instance = Instance(weeks[name].scenario())
         for arm in args.arms.split(","):
-            built = RosterModel(instance)
+            # the arms against the model without the shipped floor, as measured before it was kept
+            built = RosterModel(
+                instance, improvements=tuple(n for n in STRENGTHENINGS if n != "load_peak_floor")
+            )
             added = steps(built, arm)
             lp, _ = _lp(built.model)
             solver = cp_model.CpSolver()
