@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +20,6 @@ from optimizer.strengthen import (
     _least_peak,
     _track_session_floors,
 )
-
-UNLINKED = tuple(name for name in STRENGTHENINGS if name != "seat_needs_session")
 
 
 def _lp_bound(model: RosterModel) -> float:
@@ -42,15 +41,20 @@ def test_linking_seats_to_sessions_raises_the_lp_bound() -> None:
     assert _lp_bound(strong) >= weak + strong.weights["sessions"]
 
 
-def test_large_weeks_go_without_the_link() -> None:
-    """From LINK_BELOW patients the link is left out: measured, it bought no bound there."""
-    for patients, linked in ((LINK_BELOW - 1, True), (LINK_BELOW, False)):
+@pytest.mark.parametrize(
+    ("name", "below"), [("seat_needs_session", LINK_BELOW), ("load_peak_floor", FLOOR_BELOW)]
+)
+def test_large_weeks_go_without_what_bought_nothing_there(name: str, below: int) -> None:
+    """From LINK_BELOW patients the seat links are left out, from FLOOR_BELOW S4's peak floor:
+    measured, they bought no bound there (or 0.1 %)."""
+    without = tuple(n for n in STRENGTHENINGS if n != name)
+    for patients, kept in ((below - 1, True), (below, False)):
         week = scenario_from_dict(generate(GeneratorSettings(patients=patients, seed=3))[0])
         sizes = [
             len(RosterModel(Instance(week), improvements=names).model.proto.constraints)
-            for names in (UNLINKED, STRENGTHENINGS)
+            for names in (without, STRENGTHENINGS)
         ]
-        assert (sizes[1] > sizes[0]) == linked
+        assert (sizes[1] > sizes[0]) == kept
 
 
 def test_whole_units_of_load_raise_the_lp_bound() -> None:
@@ -91,15 +95,3 @@ def test_the_least_peak_is_exact_and_grows_with_the_minutes(caps: list[int], uni
         assert peak >= previous
         previous = peak
     assert _least_peak(caps, unit, _carried(caps, unit, 100) + unit) is None
-
-
-def test_large_weeks_go_without_the_load_floor() -> None:
-    """From FLOOR_BELOW patients S4's peak floor is left out: measured, it bought 0.1 % of bound there."""
-    without = tuple(name for name in STRENGTHENINGS if name != "load_peak_floor")
-    for patients, floored in ((FLOOR_BELOW - 1, True), (FLOOR_BELOW, False)):
-        week = scenario_from_dict(generate(GeneratorSettings(patients=patients, seed=3))[0])
-        sizes = [
-            len(RosterModel(Instance(week), improvements=names).model.proto.constraints)
-            for names in (without, STRENGTHENINGS)
-        ]
-        assert (sizes[1] > sizes[0]) == floored
