@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import RosterModel
+    from .model import LinearTerms, RosterModel
 
 
 def _group_floors(m: RosterModel) -> dict[int, tuple[int, list]]:
@@ -142,6 +142,11 @@ def _role_least_minutes(m: RosterModel, members: list[int], floors: dict[int, tu
     return least
 
 
+def load_unit(minutes: dict[int, LinearTerms], members: list[int]) -> int:
+    """The step the clinicians' loads move in: the gcd of their items' minutes (0 without items)."""
+    return math.gcd(*(w for th in members for _, w in minutes.get(th, [])))
+
+
 def _carried(caps: list[int], unit: int, peak: int) -> int:
     """Most minutes clinicians of these caps carry with loads in whole ``unit``s at ``peak`` %."""
     return sum(min(unit * (cap // unit), unit * (cap * peak // (100 * unit))) for cap in caps)
@@ -184,10 +189,7 @@ def load_peak_floor(m: RosterModel, floors: dict[int, tuple[int, list]]) -> None
         return
     minutes = m.therapist_minutes()
     for peak, members in m.load_peaks.values():
-        unit = 0
-        for th in members:
-            for _, w in minutes.get(th, []):
-                unit = math.gcd(unit, w)
+        unit = load_unit(minutes, members)
         least = _role_least_minutes(m, members, floors)
         if unit == 0 or least == 0:
             continue
@@ -212,9 +214,10 @@ STRENGTHENINGS: tuple[str, ...] = (*VALID_INEQUALITIES, *GOAL_INEQUALITIES)
 
 def strengthen(m: RosterModel, improvements: tuple[str, ...], goals: bool = False) -> None:
     """Add the chosen valid inequalities (names from ``STRENGTHENINGS``) on the rules, or the goals."""
-    chosen = [name for name in improvements if name in (GOAL_INEQUALITIES if goals else VALID_INEQUALITIES)]
+    family = GOAL_INEQUALITIES if goals else VALID_INEQUALITIES
+    chosen = [family[name] for name in improvements if name in family]
     if not chosen:
         return
     floors = _group_floors(m)
-    for name in chosen:
-        (GOAL_INEQUALITIES if goals else VALID_INEQUALITIES)[name](m, floors)
+    for add in chosen:
+        add(m, floors)

@@ -39,11 +39,17 @@ from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.relaxation import linearize
 from optimizer.solve import TUNED_PORTFOLIOS, configure
-from optimizer.strengthen import STRENGTHENINGS, _carried, _least_peak
+from optimizer.strengthen import STRENGTHENINGS, _carried, _least_peak, load_unit
 
 
-def _lp(model: cp_model.CpModel, cost: dict[int, float] | None = None) -> tuple[float, np.ndarray]:
-    """The LP relaxation's optimum (of ``cost`` by variable index if given) and its solution."""
+def solve_lp(
+    model: cp_model.CpModel, cost: dict[int, float] | None = None, solver: str = "choose"
+) -> tuple[float, np.ndarray, float]:
+    """The LP relaxation's optimum (of ``cost`` by variable index if given), its solution, seconds.
+
+    ``solver``: HiGHS's ("choose": its dual simplex here; "ipm": the interior point).
+    """
+    started = time.monotonic()
     relaxation = linearize(model)
     if cost is not None:
         vector = np.zeros(len(relaxation.cost))
@@ -52,9 +58,11 @@ def _lp(model: cp_model.CpModel, cost: dict[int, float] | None = None) -> tuple[
         relaxation = dataclasses.replace(relaxation, cost=vector, offset=0.0)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", solver)
     h.passModel(relaxation.highs_lp())
     h.run()
-    return h.getInfo().objective_function_value, np.array(h.getSolution().col_value)
+    x = np.array(h.getSolution().col_value)
+    return h.getInfo().objective_function_value, x, time.monotonic() - started
 
 
 def steps(m: RosterModel, arm: str) -> dict[str, object]:
@@ -62,10 +70,7 @@ def steps(m: RosterModel, arm: str) -> dict[str, object]:
     minutes = m.therapist_minutes()
     added: dict[str, object] = {}
     for role, (peak, members) in m.load_peaks.items():
-        g = 0
-        for th in members:
-            for _, w in minutes.get(th, []):
-                g = math.gcd(g, w)
+        g = load_unit(minutes, members)
         if g <= 1:
             continue
         caps = {th: m.inst.therapist_max_minutes[th] for th in members}
@@ -79,7 +84,7 @@ def steps(m: RosterModel, arm: str) -> dict[str, object]:
             total = sum(loads.values())
             probe = m.model.new_int_var(0, sum(caps.values()), f"role_total[{role}]")
             m.model.add(probe == total)
-            low, _ = _lp(m.model, {probe.index: 1.0})
+            low, _, _ = solve_lp(m.model, {probe.index: 1.0})
             t_min = g * math.ceil((low - 1e-6) / g)
             cuts = _hull_cuts(list(caps.values()), g, t_min)
             for t0, p0, dt, dp in cuts:  # dt x P >= dt x p0 + dp x (T - t0)
@@ -127,7 +132,7 @@ def main() -> None:
                 instance, improvements=tuple(n for n in STRENGTHENINGS if n != "load_peak_floor")
             )
             added = steps(built, arm)
-            lp, _ = _lp(built.model)
+            lp, _, _ = solve_lp(built.model)
             solver = cp_model.CpSolver()
             configure(solver, {**params, "max_time_in_seconds": args.seconds})
             started = time.monotonic()

@@ -27,37 +27,21 @@ import sys
 import time
 from pathlib import Path
 
-import highspy
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from load_steps import solve_lp
 from own_lns import decision_owners, first_phase, fixed_copy, solve_once
 
 from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.relaxation import linearize
 from optimizer.restriction import ONE_FAMILY_BELOW
 from optimizer.solve import (
     PHASED_PRESOLVE,
     TUNED_PORTFOLIOS,
     hint_all,
 )
-
-
-def lp_solution(built: RosterModel) -> tuple[np.ndarray, float, float]:
-    """(the LP relaxation's primal solution by proto variable, its objective, seconds)."""
-    started = time.monotonic()
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("solver", "ipm")
-    h.passModel(linearize(built.model).highs_lp())
-    h.run()
-    return (
-        np.array(h.getSolution().col_value),
-        h.getInfo().objective_function_value,
-        time.monotonic() - started,
-    )
 
 
 def rins(
@@ -115,7 +99,7 @@ def main() -> None:
     for name in args.weeks:
         scenario = weeks[name].scenario()
         patients = len(scenario.patients)
-        lp, lp_value, lp_seconds = lp_solution(RosterModel(Instance(scenario)))
+        lp_value, lp, lp_seconds = solve_lp(RosterModel(Instance(scenario)).model, solver="ipm")
         print(f"{name}: LP {lp_value:.1f} in {lp_seconds:.1f}s (not counted)", flush=True)
         for arm in args.arms.split(","):
             started = time.monotonic()
