@@ -161,6 +161,24 @@ def test_the_mip_proves_a_small_week_optimal() -> None:
     assert result.best_bound == result.objective
 
 
+def test_the_mip_reports_each_round_of_root_cuts(solved) -> None:
+    """HiGHS's bound reaches the solve as its root cuts raise it, each whole number once.
+
+    HiGHS logs a line only when its search moves on; on lighthouse-small its log carried
+    two bounds (the root LP's and the proof's) where the rounds of cuts between them
+    raised it through eight whole numbers, the last of them, the optimum, a second
+    before the log's.
+    """
+    _, values, r = solved
+    bounds: list[float] = []
+    BoundSolver().branch_and_bound(r, 60.0, bounds.append, lambda objective, x: None)
+    assert bounds == sorted(set(bounds))  # rising, each once
+    assert all(b == int(b) for b in bounds)  # rounded up: the objective is integral
+    assert bounds[-1] == 146  # the week's optimum (test_the_mip_proves_a_small_week_optimal)
+    assert bounds[-1] <= np.dot(r.cost, values) + r.offset
+    assert len(bounds) >= 4
+
+
 def test_a_mip_roster_is_checked_exactly_before_it_counts(solved) -> None:
     """``_checked`` fixes every variable: a roster's values pass, a broken one (nobody seated) fails."""
     built, values, _ = solved
