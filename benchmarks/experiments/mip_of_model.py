@@ -23,6 +23,9 @@ ten minutes HiGHS proved S-30p-s3 optimal at 207 (272 s) and left S-30p-s2 at 19
 from __future__ import annotations
 
 import argparse
+import math
+import time
+from collections.abc import Callable
 
 import highspy
 from ortools.sat.python import cp_model
@@ -34,11 +37,27 @@ from optimizer.relaxation import BoundSolver, linearize
 from optimizer.solve import TUNED_PORTFOLIOS, configure
 
 
+def _tracer(name: str, started: float) -> Callable[[highspy.cb.HighsCallbackEvent], None]:
+    """Prints the MIP's dual bound each time it rises (HiGHS logs it only when its search moves on)."""
+    last = [-math.inf]
+
+    def trace(event: highspy.cb.HighsCallbackEvent) -> None:
+        bound = event.data_out.mip_dual_bound
+        if math.isfinite(bound) and bound > last[0]:
+            last[0] = bound
+            print(f"  {name} {time.monotonic() - started:5.2f} s: bound {bound:.3f}", flush=True)
+
+    return trace
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("family", help="a family of benchmarks/suites.yaml")
     parser.add_argument("--weeks", type=int, default=1, help="first N weeks of the family")
     parser.add_argument("--seconds", type=float, default=90.0, help="time limit of each solver")
+    parser.add_argument(
+        "--trace", action="store_true", help="print HiGHS's bound as it rises (interrupt checks)"
+    )
     args = parser.parse_args()
     for week in load_suites()[args.family][: args.weeks]:
         built = RosterModel(Instance(week.scenario()))
@@ -51,6 +70,8 @@ def main() -> None:
         h.setOptionValue("time_limit", args.seconds)
         h.setOptionValue("mip_rel_gap", 0.0)
         h.passModel(mip)
+        if args.trace:
+            h.cbMipInterrupt.subscribe(_tracer(week.name, time.monotonic()))
         h.run()
         info = h.getInfo()
         solver = cp_model.CpSolver()
