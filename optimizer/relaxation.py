@@ -418,8 +418,8 @@ class BoundSolver:
 
         def interrupt(event: highspy.cb.HighsCallbackEvent) -> None:
             # HiGHS writes a log line only when its search moves on, not after each round
-            # of root cuts: S-30p-s1's bound reached 202.94 (203 rounded, the optimum) at
-            # 2.8 s, its next log line came at 5.7 s. The interrupt check sees every round.
+            # of root cuts: S-30p-s1's bound passed 202 (203 rounded up, the optimum) at
+            # 2.1 s, its next log line came at 5.7 s. The interrupt check sees every round.
             report(event.data_out.mip_dual_bound)
             guard(event)
 
