@@ -27,6 +27,7 @@ from optimizer.bench.timeline import (
     time_to_best,
     time_to_first,
     time_to_gap,
+    time_to_proof,
 )
 from optimizer.check import check_roster
 from optimizer.cli import main
@@ -81,6 +82,26 @@ def test_timeline_figures() -> None:
     assert gap_at(events, 0.7, 100) is None
     assert time_to_gap(events, 0.01, 100) == 9.0
     assert time_to_gap(events, 0.001, 100) is None
+    assert time_to_proof(events) is None  # 101 against 100: never proven
+
+
+def test_a_proof_is_when_the_roster_and_the_bound_meet_whichever_came_last() -> None:
+    """The bound first, the roster later (S-30p-s1 with HiGHS's root bounds), or the other way round."""
+    bound_first = [Event(0.5, 260, 180), Event(3.3, 216, 203), Event(8.3, 203, 203)]
+    roster_first = [Event(0.5, 160, 130), Event(3.0, 146, 141), Event(4.2, None, 146)]
+    assert time_to_proof(bound_first) == 8.3
+    assert time_to_proof(roster_first) == 4.2
+    assert time_to_proof([Event(1.0, 146, 146.0 + 1e-9)]) == 1.0  # a bound past it by tolerance
+
+    def run(events: list[list[float | None]]) -> dict[str, Any]:
+        return {"week": "w", "peer": "cpsat", "label": "cpsat/2w", "run": "ok", "status": "OPTIMAL",
+                "time_limit_s": 60.0, "objective": 146, "best_bound": 146.0, "has_roster": True,
+                "checker_ok": True, "events": events, "family": "S", "patients": 24}  # fmt: skip
+
+    runs = [run([[3.0, 146, 141], [4.2, None, 146]]), run([[2.0, 146, 146]]), run([[1.0, 150, 140]])]
+    add_gaps(runs)
+    assert [r["time_to_proof_s"] for r in runs] == [4.2, 2.0, None]
+    assert "| 2/3, 3.1 s |" in family_table(runs)
 
 
 def test_priced_timeline_reprices_the_returned_roster_from_when_it_was_found() -> None:

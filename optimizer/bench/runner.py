@@ -280,6 +280,7 @@ def add_gaps(records: list[dict[str, Any]]) -> None:
         final = r["objective"] if complete(r) else None
         r["gap"] = timeline.relative_gap(final, reference)
         r["time_to_gap_1pct_s"] = timeline.time_to_gap(events, GAP_TARGET, reference)
+        r["time_to_proof_s"] = timeline.time_to_proof(events)
         stopped_on_its_own = r.get("run") == "ok" and r.get("status") in (
             "OPTIMAL",
             "INFEASIBLE",

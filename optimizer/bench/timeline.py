@@ -82,6 +82,21 @@ def _running_best(events: Sequence[Event]) -> list[tuple[float, float | None]]:
     return out
 
 
+def time_to_proof(events: Sequence[Event]) -> float | None:
+    """First time the peer's own best roster met its own best bound: when it knew the optimum.
+
+    Not a status: a run stopped by the time limit has proven the optimum if both had met,
+    and a proof's time is the later of the roster's and the bound's (issue 8's S target).
+    """
+    bound: float | None = None
+    for (t, best), e in zip(_running_best(events), events, strict=True):
+        if e.bound is not None and (bound is None or e.bound > bound):
+            bound = e.bound
+        if best is not None and bound is not None and bound >= best - TOLERANCE:
+            return t
+    return None
+
+
 def time_to_gap(events: Sequence[Event], target: float, reference_bound: float | None) -> float | None:
     """First time the incumbent's gap against ``reference_bound`` is at most ``target``."""
     for t, best in _running_best(events):
