@@ -28,6 +28,7 @@ import time
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import load_suites, select
+from optimizer.scenario import Scenario
 from optimizer.solve import Progress, SolveOptions, solve
 
 _NICE = {"value": 0}
@@ -41,7 +42,7 @@ def _niced_solve(self: cp_model.CpSolver, *args: object, **kwargs: object) -> ob
     return _original_solve(self, *args, **kwargs)
 
 
-def _run(scenario: object, seconds: float, seed: int) -> tuple[float | None, float | None, float, float]:
+def _run(scenario: Scenario, seconds: float, seed: int) -> tuple[float | None, float | None, float, float]:
     """(first roster s, proof s, best roster, best bound) of one solve."""
     started = time.monotonic()
     first: list[float] = []
