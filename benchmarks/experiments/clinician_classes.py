@@ -13,14 +13,14 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from optimizer.bench.suites import load_suites, select
+from common import weeks_by_name
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weeks", nargs="+", help="weeks of benchmarks/suites.yaml, e.g. M-120p-s1")
     args = parser.parse_args()
-    weeks = {w.name: w for w in select(load_suites(), ["all"])}
+    weeks = weeks_by_name()
     for name in args.weeks:
         scenario = weeks[name].scenario()
         named = {p.primary_therapist for p in scenario.patients if p.primary_therapist}

@@ -11,8 +11,9 @@ raise its threads' niceness but never lower it again, so the patch sets it insid
 short-lived ``cp-sat`` thread of ``optimizer.solve._run``.
 
 Each arm solves each week through ``solve`` (as ``iop-roster solve`` does) and prints
-the first roster's time, the proof's time (the later of the best roster and a bound
-meeting it) and the best roster and bound at the end.
+the first roster's time, the proof's time (``time_to_proof``: the later of the best
+roster and a bound meeting it, as the benchmark's *proven* column) and the best roster
+and bound at the end.
 
 Run: .venv/bin/python benchmarks/experiments/cpu_share.py S-30p-s1 S-30p-s2 S-30p-s3 lighthouse-small \
          --arms 0,2 --seeds 0,1,2 --seconds 20
@@ -25,9 +26,10 @@ import os
 import threading
 import time
 
+from common import weeks_by_name
 from ortools.sat.python import cp_model
 
-from optimizer.bench.suites import load_suites, select
+from optimizer.bench.timeline import Event, time_to_first, time_to_proof
 from optimizer.scenario import Scenario
 from optimizer.solve import Progress, SolveOptions, solve
 
@@ -43,30 +45,18 @@ def _niced_solve(self: cp_model.CpSolver, *args: object, **kwargs: object) -> ob
 
 
 def _run(scenario: Scenario, seconds: float, seed: int) -> tuple[float | None, float | None, float, float]:
-    """(first roster s, proof s, best roster, best bound) of one solve."""
+    """(first roster s, proof s, best roster, best bound) of one solve, timed as the benchmark times it."""
     started = time.monotonic()
-    first: list[float] = []
-    best: dict[str, float] = {}
-    proof: list[float] = []
+    events: list[Event] = []
 
     def progress(p: Progress) -> None:
-        now = time.monotonic() - started
-        if p.objective is not None:
-            if not first:
-                first.append(now)
-            best["roster"] = min(best.get("roster", p.objective), p.objective)
-        if p.bound is not None:
-            best["bound"] = max(best.get("bound", p.bound), p.bound)
-        if not proof and "roster" in best and "bound" in best and best["bound"] >= best["roster"] - 1e-6:
-            proof.append(now)
+        events.append(Event(time.monotonic() - started, p.objective, p.bound))
 
     result = solve(scenario, SolveOptions(time_limit=seconds, workers=2, seed=seed), on_progress=progress)
-    met = result.best_bound is not None and result.objective is not None
-    if not proof and met and result.best_bound >= result.objective - 1e-6:  # the final proof
-        proof.append(time.monotonic() - started)
+    events.append(Event(time.monotonic() - started, result.objective, result.best_bound))  # the final proof
     return (
-        first[0] if first else None,
-        proof[0] if proof else None,
+        time_to_first(events),
+        time_to_proof(events),
         result.objective if result.objective is not None else float("nan"),
         result.best_bound if result.best_bound is not None else float("nan"),
     )
@@ -80,7 +70,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
     cp_model.CpSolver.solve = _niced_solve  # type: ignore[method-assign]
-    weeks = {w.name: w for w in select(load_suites(), ["all"])}
+    weeks = weeks_by_name()
     for name in args.weeks:
         scenario = weeks[name].scenario()
         for arm in (int(a) for a in args.arms.split(",")):

@@ -16,12 +16,10 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 
-from ortools.sat.python import cp_model
+from common import tuned_solver, weeks_by_name
 
-from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS, configure
 
 
 def main() -> None:
@@ -30,13 +28,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    weeks = {w.name: w for w in select(load_suites(), ["all"])}
+    weeks = weeks_by_name()
     for name in args.weeks:
         built = RosterModel(Instance(weeks[name].scenario()))
         inst, sc = built.inst, built.sc
-        solver = cp_model.CpSolver()
-        params = {"num_workers": 2, "random_seed": args.seed, **TUNED_PORTFOLIOS[2]}
-        configure(solver, {**params, "max_time_in_seconds": args.seconds})
+        solver = tuned_solver(args.seed, args.seconds)
         status = solver.status_name(solver.solve(built.model))
         terms = {t: solver.value(v) for t, v in built.terms.items()}
         print(f"{name} {status} {solver.objective_value:g} (bound {solver.best_objective_bound:g}): {terms}")

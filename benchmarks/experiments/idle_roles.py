@@ -24,21 +24,13 @@ from __future__ import annotations
 import argparse
 import time
 
+from common import tuned_solver, weeks_by_name
 from ortools.sat.python import cp_model
 
-from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS, configure, hint_all
+from optimizer.solve import hint_all
 from optimizer.strengthen import _group_floors, _role_least_minutes
-
-
-def _solver(seed: int, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    configure(
-        solver, {"num_workers": 2, "random_seed": seed, **TUNED_PORTFOLIOS[2], "max_time_in_seconds": seconds}
-    )
-    return solver
 
 
 def main() -> None:
@@ -48,7 +40,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args()
-    weeks = {w.name: w for w in select(load_suites(), ["all"])}
+    weeks = weeks_by_name()
     for name in args.weeks:
         for seed in (int(s) for s in args.seeds.split(",")):
             for arm in args.arms.split(","):
@@ -65,13 +57,13 @@ def main() -> None:
                     copy = built.model.clone()
                     for role in idle:
                         copy.add(copy.get_int_var_from_proto_index(built.load_peaks[role][0].index) == 0)
-                    solver = _solver(seed, args.seconds * share)
+                    solver = tuned_solver(seed, args.seconds * share)
                     if solver.solve(copy) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                         first = solver.objective_value
                         hint_all(built.model, solver)
                 final = first
                 if share < 1.0 or first is None:  # no idle role, or no roster with them held
-                    solver = _solver(seed, args.seconds - (time.monotonic() - started))
+                    solver = tuned_solver(seed, args.seconds - (time.monotonic() - started))
                     solver.solve(built.model)
                     final = solver.objective_value
                 peaks = {r: solver.value(p) for r, (p, _) in built.load_peaks.items()}

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import argparse
 
+from common import tuned_solver, weeks_by_name
 from load_steps import solve_lp
-from ortools.sat.python import cp_model
 
-from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS, configure
 
 
 def main() -> None:
@@ -29,7 +27,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fix", action="append", default=[], metavar="TERM=VALUE")
     args = parser.parse_args()
-    weeks = {w.name: w for w in select(load_suites(), ["all"])}
+    weeks = weeks_by_name()
     for name in args.weeks:
         built = RosterModel(Instance(weeks[name].scenario()))
         probes = {}
@@ -44,9 +42,7 @@ def main() -> None:
         lp_terms = {t: round(float(x[v.index]), 2) for t, v in probes.items()}
         lp_peaks = {r: round(float(x[p.index]), 2) for r, p in peaks.items()}
         print(f"{name} LP {value:.2f} ({seconds:.1f} s): {lp_terms} peaks {lp_peaks}", flush=True)
-        solver = cp_model.CpSolver()
-        params = {"num_workers": 2, "random_seed": args.seed, **TUNED_PORTFOLIOS[2]}
-        configure(solver, {**params, "max_time_in_seconds": args.seconds})
+        solver = tuned_solver(args.seed, args.seconds)
         status = solver.status_name(solver.solve(built.model))
         roster = {t: solver.value(v) for t, v in probes.items()}
         roster_peaks = {r: solver.value(p) for r, p in peaks.items()}

@@ -1,0 +1,27 @@
+"""What the experiments share: the benchmark's weeks by name, and CP-SAT as the tuned solve runs it.
+
+One place for both, so that each experiment's CP-SAT arm searches exactly as the shipped
+two-worker portfolio does (``TUNED_PORTFOLIOS``) and names weeks as benchmarks/suites.yaml
+does.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from optimizer.bench.suites import BenchWeek, load_suites, select
+from optimizer.solve import TUNED_PORTFOLIOS, configure
+
+
+def weeks_by_name() -> dict[str, BenchWeek]:
+    """Every week of every family of benchmarks/suites.yaml, by name (e.g. ``M-120p-s1``)."""
+    return {w.name: w for w in select(load_suites(), ["all"])}
+
+
+def tuned_solver(seed: int, seconds: float) -> cp_model.CpSolver:
+    """CP-SAT on two workers and the tuned portfolio, stopping after ``seconds`` of wall clock."""
+    solver = cp_model.CpSolver()
+    configure(
+        solver, {"num_workers": 2, "random_seed": seed, **TUNED_PORTFOLIOS[2], "max_time_in_seconds": seconds}
+    )
+    return solver
