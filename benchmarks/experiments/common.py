@@ -1,4 +1,4 @@
-"""What the experiments share: the benchmark's weeks by name, and CP-SAT as the tuned solve runs it.
+"""What the experiments share: the benchmark's weeks by name, CP-SAT as the tuned solve runs it, a trace.
 
 One place for both, so that each experiment's CP-SAT arm searches exactly as the shipped
 two-worker portfolio does (``TUNED_PORTFOLIOS``) and names weeks as benchmarks/suites.yaml
@@ -6,6 +6,8 @@ does.
 """
 
 from __future__ import annotations
+
+import time
 
 from ortools.sat.python import cp_model
 
@@ -25,3 +27,14 @@ def tuned_solver(seed: int, seconds: float) -> cp_model.CpSolver:
         solver, {"num_workers": 2, "random_seed": seed, **TUNED_PORTFOLIOS[2], "max_time_in_seconds": seconds}
     )
     return solver
+
+
+class RosterTrace(cp_model.CpSolverSolutionCallback):
+    """Appends (seconds since ``started``, objective) to ``points`` for each roster CP-SAT finds."""
+
+    def __init__(self, started: float, points: list[tuple[float, float]]) -> None:
+        super().__init__()
+        self.started, self.points = started, points
+
+    def on_solution_callback(self) -> None:
+        self.points.append((time.monotonic() - self.started, self.objective_value))

@@ -15,33 +15,19 @@ from __future__ import annotations
 import argparse
 import time
 
+from common import RosterTrace, tuned_solver
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import load_suites
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS, configure, hint_all
+from optimizer.solve import hint_all
 
 MARKS = (10, 20, 30, 45, 60)
 
 
-class _Trace(cp_model.CpSolverSolutionCallback):
-    """(seconds since ``started``, objective) for each roster of the whole objective."""
-
-    def __init__(self, started: float, points: list[tuple[float, float]]) -> None:
-        super().__init__()
-        self.started, self.points = started, points
-
-    def on_solution_callback(self) -> None:
-        self.points.append((time.monotonic() - self.started, self.objective_value))
-
-
-def _run(built: RosterModel, seconds: float, seed: int, trace: _Trace | None) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    configure(
-        solver,
-        {"max_time_in_seconds": seconds, "num_workers": 2, "random_seed": seed, **TUNED_PORTFOLIOS[2]},
-    )
+def _run(built: RosterModel, seconds: float, seed: int, trace: RosterTrace | None) -> cp_model.CpSolver:
+    solver = tuned_solver(seed, seconds)
     solver.solve(built.model, trace)
     return solver
 
@@ -56,7 +42,7 @@ def arm(built: RosterModel, seconds: float, first: float, seed: int) -> list[flo
         points.append((time.monotonic() - started, solver.value(built.objective)))
         hint_all(built.model, solver)
         built.model.minimize(built.objective)
-    _run(built, seconds - (time.monotonic() - started), seed, _Trace(started, points))
+    _run(built, seconds - (time.monotonic() - started), seed, RosterTrace(started, points))
     return [min((o for t, o in points if t <= mark), default=None) for mark in MARKS]
 
 
