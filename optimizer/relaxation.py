@@ -339,10 +339,13 @@ class BoundSolver:
             if self.highs is not None:
                 self.highs.cancelSolve()
 
-    def lower_bound(self, relaxation: Relaxation, time_limit: float) -> float | None:
+    def lower_bound(
+        self, relaxation: Relaxation, time_limit: float, extra: dict[str, object] | None = None
+    ) -> float | None:
         """A verified lower bound on the model's objective, or None if HiGHS gave no multipliers.
 
-        Rounded up to a whole number when the objective is integral.
+        Rounded up to a whole number when the objective is integral. ``extra``: HiGHS
+        options over the ones below (for experiments on its interior point).
         """
         started = time.monotonic()
         # The interior point alone, on the LP as it is: the duals are all the bound needs.
@@ -357,6 +360,7 @@ class BoundSolver:
             "presolve": "off",
             "run_crossover": "off",
             "time_limit": max(0.1, float(time_limit)),
+            **(extra or {}),
         }
         h = self._start(options)
         if h is None:

@@ -18,6 +18,8 @@ Run: .venv/bin/python benchmarks/experiments/presolve.py XL --presolve-only \
      .venv/bin/python benchmarks/experiments/presolve.py XL --seconds 60 --arms base,max_presolve_iterations=1
      .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --seeds 0,1,2 \
          --arms base,ignore_subsolvers=feasibility_pump
+     .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --one-family --seeds 0,1 \
+         --arms base,use_ls_only=true
 """
 
 from __future__ import annotations
@@ -52,9 +54,11 @@ def arm_parameters(arm: str) -> dict[str, object]:
     return dict(parse_parameter(part) for part in arm.split("+"))
 
 
-def first_phase_model(built: RosterModel) -> cp_model.CpModel:
-    """The restricted copy the first phase of ``solve`` searches."""
-    restricted = restricted_model(built, len(built.sc.patients) < ONE_FAMILY_BELOW)
+def first_phase_model(built: RosterModel, one_family: bool | None = None) -> cp_model.CpModel:
+    """The restricted copy the first phase of ``solve`` searches (``one_family``: whatever its size says)."""
+    if one_family is None:
+        one_family = len(built.sc.patients) < ONE_FAMILY_BELOW
+    restricted = restricted_model(built, one_family)
     assert restricted is not None, "no patient is kept to home blocks"
     return restricted
 
@@ -73,9 +77,11 @@ def presolve_seconds(week: BenchWeek, arms: list[str]) -> None:
             print(f"| {week.name} | {arm} | {name} | {time.monotonic() - started:.1f} |", flush=True)
 
 
-def first_roster_seconds(week: BenchWeek, arms: list[str], seeds: list[int]) -> None:
+def first_roster_seconds(
+    week: BenchWeek, arms: list[str], seeds: list[int], one_family: bool | None = None
+) -> None:
     """Print, per arm and seed, the seconds to the first phase's first roster (presolve included)."""
-    restricted = first_phase_model(RosterModel(Instance(week.scenario())))
+    restricted = first_phase_model(RosterModel(Instance(week.scenario())), one_family)
     for arm in arms:
         seconds = []
         for seed in seeds:
@@ -134,6 +140,9 @@ def main() -> None:
     parser.add_argument("--presolve-only", action="store_true")
     parser.add_argument("--first-roster", action="store_true")
     parser.add_argument("--seeds", default="0,1,2", help="with --first-roster")
+    parser.add_argument(
+        "--one-family", action="store_true", help="with --first-roster: one family per block at any size"
+    )
     args = parser.parse_args()
     arms = args.arms.split(",")
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -148,7 +157,7 @@ def main() -> None:
         if args.presolve_only:
             presolve_seconds(week, arms)
         elif args.first_roster:
-            first_roster_seconds(week, arms, seeds)
+            first_roster_seconds(week, arms, seeds, True if args.one_family else None)
         else:
             search(week, arms, args.seconds, args.seed)
 
