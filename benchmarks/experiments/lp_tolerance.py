@@ -1,8 +1,8 @@
 """Experiment: the LP bound's time and value at looser interior-point tolerances.
 
 On XL weeks (1,500 patients) the LP bound starts when the first phase ends, half-way
-through a 300 s solve, and came at 285-305 s in every shipped run: the interior point
-takes about 97 s alone and about 140 s beside CP-SAT's two workers. The bound is
+through a 300 s solve, and came at 285-306 s in every shipped run: the interior point
+takes 87-97 s alone and about 140 s beside CP-SAT's two workers. The bound is
 verified from whatever multipliers HiGHS returns (relaxation.py), so a looser
 ``ipm_optimality_tolerance`` stays valid; the question is how much weaker it gets for the
 time it saves. HiGHS alone on one core here, as ``BoundSolver.lower_bound`` runs it.
