@@ -38,8 +38,9 @@ family (``one_family_per_block``). Measured (benchmarks/JOURNAL.md, "Where the L
 (three weeks, seeds 0-2), sums 6,535 / 6,555 / 6,532 against 6,574 / 6,571 / 6,606. On
 XL weeks (1,500 patients, 300 s) it ended lower too, 7,562 / 7,511 / 7,795 against 7,595 /
 7,567 / 7,874, but their first roster, which the first phase decides, came at 20-47 s of
-search against 16-20 s: past the 30 s a first roster is due, so they keep the home
-blocks alone."""
+search against 16-20 s: past the 30 s a first roster is due. So from this size a solve
+with several workers searches home blocks alone until their first roster and the week
+with one family per block after it (``solve._one_family_next``)."""
 
 SLACK = 1.0
 """A restricted patient's home blocks must offer at least this many times the group minutes they need."""

@@ -646,12 +646,14 @@ def phased_parameters(options: SolveOptions) -> tuple[dict[str, object], dict[st
 
 
 RESTRICTED_SHARE = 0.5
-"""Of the time limit, the most the first phase on home blocks alone takes (restriction.py;
-``ONE_FAMILY_SHARE`` where it keeps clinicians to one family per block as well)."""
+"""Of the time limit, the most the first phase on home blocks alone takes with one worker
+(restriction.py; ``ONE_FAMILY_SHARE`` where it keeps clinicians to one family per block as
+well). With several it ends at its first roster and ``_one_family_next`` follows."""
 ONE_FAMILY_SHARE = 0.8
 """Of the time limit, the most the first phase takes when it keeps clinicians to one family
-per block as well (restriction.py): on L the whole-week search gained little after it;
-with half the time, 2,173 / 2,197 / 2,185 against 2,159 / 2,195 / 2,181 (seed 0)."""
+per block as well (restriction.py; counted from the solve's start in ``_one_family_next``):
+on L the whole-week search gained little after it; with half the time, 2,173 / 2,197 /
+2,185 against 2,159 / 2,195 / 2,181 (seed 0)."""
 RESTRICTED_STALL = 0.1
 """Of the time limit without a better roster, which ends the first phase early."""
 
@@ -668,12 +670,14 @@ def _search(
     patients starting with load balance alone, ``_load_first``), then the whole week
     from the first phase's best roster.
 
-    With two or more workers the first phase on home blocks alone runs until it has a
-    roster, however long that takes (on XL weeks that is the first roster), and then
-    until its share of the time is spent or it stalls; kept to one family per block as
-    well (below ``ONE_FAMILY_BELOW`` patients) it also ends at its share without a
-    roster, since that narrower week may have none. With one worker it ends on CP-SAT's
-    deterministic clock, so the solve stays reproducible.
+    With two or more workers, from ``ONE_FAMILY_BELOW`` patients the first phase on home
+    blocks alone runs until it has a roster, however long that takes (that is the first
+    roster of an XL week), and the week with one family per block as well follows
+    (``_one_family_next``); below, the phase keeps to one family per block from the start
+    and ends at its share of the time, or when it stalls, with a roster or without (that
+    narrower week may have none). With one worker the phase is home blocks alone or one
+    family per block by the same size rule, and ends on CP-SAT's deterministic clock, so
+    the solve stays reproducible.
     """
     patients = len(built.sc.patients)
     large = options.restrict_from is not None and patients >= options.restrict_from
@@ -698,6 +702,7 @@ def _search(
             return spent >= seconds or watcher.stalled(options.time_limit * RESTRICTED_STALL)
 
     watcher.restricted = True
+    last = None  # a search after ``solver``'s whose time the whole week's limit must lose too
     try:
         status, solver, interrupted = "UNKNOWN", None, False
         # One worker: each step gets its share of CP-SAT's deterministic clock (``first`` holds
@@ -714,11 +719,18 @@ def _search(
         settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
         step_roster = solver if settled else None  # the load-first step's, to fall back on
         if solver is None or settled:  # no load-first step, or it left a roster and time
-            status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
+            narrow_next = not one_family and enough is not None  # home blocks alone, several workers
+            step = {**first, "stop_after_first_solution": True} if narrow_next else first
+            status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, step)
+            if narrow_next and status in ("OPTIMAL", "FEASIBLE") and not interrupted:
+                params, first = _after(params, solver), _after(first, solver)
+                status, solver, interrupted, last = _one_family_next(
+                    built, options, watcher, on_tick, solver, first, started
+                )
     finally:
         watcher.restricted = False
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
-    rest = _after(params, solver)
+    rest = _after(params, solver if last is None else last)
     if step_roster is not None and status not in ("OPTIMAL", "FEASIBLE"):
         # The phase stopped (its share, or a stall counted from the step's roster) before
         # its own presolve and search gave a roster: the step's is one, and the best start.
@@ -735,6 +747,54 @@ def _search(
     if status2 == "UNKNOWN" and found:  # the whole week's search ran out of time before a roster
         return "FEASIBLE", solver, interrupted2, False
     return status2, solver2, interrupted2, True
+
+
+def _one_family_next(
+    built: RosterModel,
+    options: SolveOptions,
+    watcher: _Watcher,
+    on_tick: Callable[[Progress], None] | None,
+    home: cp_model.CpSolver,
+    params: dict[str, object],
+    started: float,
+) -> tuple[str, cp_model.CpSolver, bool, cp_model.CpSolver]:
+    """After home blocks alone gave a first roster: the week with one family per block as well.
+
+    Why: on XL weeks clinicians kept to one family per block (``one_family_per_block``)
+    end with lower rosters, but that narrower week's own first roster comes after 14-37 s
+    of search, past the 30 s a first one is due. So home blocks alone give the first
+    roster (``home``) and this search follows, up to ``ONE_FAMILY_SHARE`` of the time
+    from ``started``, from nothing: that roster as a hint breaks the rule in about half the
+    clinician-blocks and slowed it down (benchmarks/JOURNAL.md, "One family per block after
+    the first roster"). Its stall is counted from its own first roster, which is often no
+    better than ``home``'s. On the three XL weeks, two seeds, 300 s: rosters 23,009 and
+    23,105 in sum against 23,312 and 23,321, gaps 2.4-4.3 % against 3.9-5.8 %.
+
+    Returns (status, the better of the two, interrupted, this search's solver, whose time
+    the whole week's limit loses as well).
+    """
+    narrow = restricted_model(built, one_family=True)
+    assert narrow is not None  # home blocks restrict someone, so this copy does too
+    count = watcher.solutions
+    limit = options.time_limit * ONE_FAMILY_SHARE
+    stall = options.time_limit * RESTRICTED_STALL
+    own: list[float] = []  # when this search found its first roster
+
+    def enough() -> bool:
+        now = time.monotonic()
+        if now - started >= limit:
+            return True
+        if watcher.solutions == count:
+            return False
+        if not own:
+            own.append(now)
+        return now - own[0] > stall and watcher.stalled(stall)
+
+    status, solver, interrupted = _run(narrow, options, watcher, on_tick, enough, params)
+    searched = solver
+    if status not in ("OPTIMAL", "FEASIBLE") or solver.objective_value > home.objective_value:
+        status, solver = "FEASIBLE", home
+    return status, solver, interrupted, searched
 
 
 LOAD_FIRST_SHARE = 0.1

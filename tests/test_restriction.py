@@ -217,3 +217,23 @@ def test_the_first_phase_searches_without_the_feasibility_pump_and_the_whole_wee
     whole = [ignored for model, ignored in seen if model is not restricted]
     assert first and all(ignored == ["feasibility_pump"] for ignored in first)
     assert whole == [[]]
+
+
+def test_from_one_family_below_home_blocks_give_the_first_roster_and_one_family_follows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On XL sizes (``ONE_FAMILY_BELOW`` patients and up, lowered here to 0) the home-block
+    search stops at its first roster, the one-family week is searched next from nothing,
+    and the whole week starts from the better of their rosters (``_one_family_next``)."""
+    monkeypatch.setattr(solve_module, "ONE_FAMILY_BELOW", 0)
+    searches = _record_searches(monkeypatch)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    result = solve(scenario, SolveOptions(time_limit=6.0, workers=2, restrict_from=0, lp_bound=False))
+    assert len(searches) == 3
+    (home, home_params), (narrow, narrow_params), (whole, _) = searches
+    assert home_params.get("stop_after_first_solution") is True
+    assert not narrow_params.get("stop_after_first_solution")
+    assert len(narrow.proto.variables) > len(home.proto.variables)  # the one-family flags
+    assert not narrow.proto.solution_hint.vars  # from nothing: the home roster breaks its rule
+    assert len(whole.proto.solution_hint.vars) == len(whole.proto.variables)
+    assert result.roster is not None and check_roster(scenario, result.roster).ok
