@@ -145,12 +145,16 @@ class RosterModel:
         self.room_locks: list[tuple[list[int], int, int]] = []  # (sessions, room class, room) from H10
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self.load_peaks: dict[str, tuple[cp_model.IntVar, list[int]]] = {}  # role -> (S4 peak, clinicians)
+        # The model's constraints each hard rule added, by rule id: the LP bound leaves some out (solve.py).
+        self.rule_rows: dict[str, range] = {}
         self._make_group_variables()
         self._make_seat_variables()
         self._make_appointment_variables()
         self._index_items()
-        for _, rule in HARD_RULES:
+        for name, rule in HARD_RULES:
+            first = len(self.model.proto.constraints)
             rule(self)
+            self.rule_rows[name] = range(first, len(self.model.proto.constraints))
         if mode == "strict":  # valid only when every requirement holds
             strengthen(self, improvements)
         for name, goal in SOFT_GOALS:

@@ -37,7 +37,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -164,15 +164,22 @@ def snapshot(model: cp_model.CpModel) -> bytes:
             return file.read()
 
 
-def linearize(model: cp_model.CpModel | bytes) -> Relaxation:
-    """The linear relaxation of a CP-SAT model, or of its ``snapshot`` (integrality dropped)."""
+def linearize(model: cp_model.CpModel | bytes, leave_out: Iterable[range] = ()) -> Relaxation:
+    """The linear relaxation of a CP-SAT model, or of its ``snapshot`` (integrality dropped).
+
+    ``leave_out``: ranges of constraint indices to drop, a further relaxation (the
+    bound stays valid) that may solve faster.
+    """
     from ortools.sat import cp_model_pb2  # here: the HiGHS peer's process must not load OR-Tools
 
     proto = cp_model_pb2.CpModelProto.FromString(model if isinstance(model, bytes) else snapshot(model))
     lower = [float(v.domain[0]) for v in proto.variables]
     upper = [float(v.domain[-1]) for v in proto.variables]
+    dropped = {index for span in leave_out for index in span}
     rows = _Rows()
-    for constraint in proto.constraints:
+    for position, constraint in enumerate(proto.constraints):
+        if position in dropped:
+            continue
         enforcement = list(constraint.enforcement_literal)
         kind = constraint.WhichOneof("constraint")
         if kind == "linear":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from types import SimpleNamespace
@@ -13,12 +14,13 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from optimizer import relaxation
+from optimizer import solve as solve_module
 from optimizer.check import check_roster
 from optimizer.instance import Instance
-from optimizer.model import RosterModel
+from optimizer.model import HARD_RULES, RosterModel
 from optimizer.relaxation import BoundSolver, Relaxation, linearize
 from optimizer.scenario import load_scenario, scenario_from_dict
-from optimizer.solve import SolveOptions, _checked, solve
+from optimizer.solve import LP_LEAVES_OUT, SolveOptions, _checked, solve
 from tests.factories import SCENARIOS, make_patient, tiny_document
 
 
@@ -98,6 +100,48 @@ def test_a_bound_never_exceeds_the_proven_optimum_of_a_tiny_week() -> None:
     assert result.status == "OPTIMAL"
     bound = BoundSolver().lower_bound(linearize(RosterModel(Instance(scenario)).model), 10)
     assert bound is not None and bound <= result.objective
+
+
+def test_rules_left_out_relax_the_lp_and_its_bound_stays_below_the_roster(solved) -> None:
+    """Without LP_LEAVES_OUT's rules: fewer rows, the roster still feasible, the bound lower or equal."""
+    built, values, full = solved
+    spans = [built.rule_rows[rule] for rule in LP_LEAVES_OUT]
+    assert all(len(span) > 0 for span in spans)
+    lighter = linearize(built.model, spans)
+    assert lighter.num_rows < full.num_rows
+    assert _rows_hold(lighter, values)
+    full_bound = BoundSolver().lower_bound(full, 30)
+    bound = BoundSolver().lower_bound(lighter, 30)
+    assert bound is not None and full_bound is not None
+    assert 0 < bound <= full_bound <= float(np.dot(full.cost, values) + full.offset)
+
+
+def test_each_rule_s_rows_are_its_own_and_in_order() -> None:
+    """rule_rows: one range per hard rule, consecutive, none overlapping, all inside the model."""
+    built = RosterModel(Instance(load_scenario(SCENARIOS / "lighthouse-small.yaml")))
+    spans = list(built.rule_rows.values())
+    assert list(built.rule_rows) == [name for name, _ in HARD_RULES]
+    assert all(a.stop == b.start for a, b in itertools.pairwise(spans))
+    assert spans[-1].stop <= len(built.model.proto.constraints)
+
+
+@pytest.mark.parametrize(("mip_below", "left_out"), [(None, True), (1_000, False)])
+def test_the_lp_leaves_rules_out_and_the_mip_keeps_them(
+    monkeypatch: pytest.MonkeyPatch, mip_below: int | None, left_out: bool
+) -> None:
+    """The bound thread's LP goes without LP_LEAVES_OUT's rows; the MIP (its rosters must hold) keeps all."""
+    seen: list[list[range]] = []
+    original = relaxation.linearize
+
+    def spy(model, leave_out=()):
+        seen.append(list(leave_out))
+        return original(model, leave_out)
+
+    monkeypatch.setattr(solve_module, "linearize", spy)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    solve(scenario, SolveOptions(time_limit=3, workers=2, mip_below=mip_below))
+    assert len(seen) == 1
+    assert bool(seen[0]) is left_out
 
 
 def test_cancel_stops_the_solve_and_gives_no_bound(solved) -> None:

@@ -29,8 +29,10 @@ from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.relaxation import BoundSolver, linearize, snapshot
 
+Spans = dict[str, list[tuple[int, int]]]
 
-def _recorded(name: str, function: Callable[..., Any], spans: dict[str, list[tuple[int, int]]]) -> Callable[..., Any]:
+
+def _recorded(name: str, function: Callable[..., Any], spans: Spans) -> Callable[..., Any]:
     """``function`` with the range of constraints it adds to the model recorded under ``name``."""
 
     def wrapper(m: RosterModel, *args: Any) -> Any:
@@ -42,9 +44,9 @@ def _recorded(name: str, function: Callable[..., Any], spans: dict[str, list[tup
     return wrapper
 
 
-def build(week: Any) -> tuple[RosterModel, dict[str, list[tuple[int, int]]]]:
+def build(week: Any) -> tuple[RosterModel, Spans]:
     """The week's model and, per family, the ranges of constraint indices it added."""
-    spans: dict[str, list[tuple[int, int]]] = {}
+    spans: Spans = {}
     hard, soft = list(model_module.HARD_RULES), list(model_module.SOFT_GOALS)
     valid, goals = dict(strengthen_module.VALID_INEQUALITIES), dict(strengthen_module.GOAL_INEQUALITIES)
     model_module.HARD_RULES[:] = [(n, _recorded(n, f, spans)) for n, f in hard]
@@ -83,7 +85,7 @@ def signature(constraint: Any) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weeks", nargs="+", help="weeks of benchmarks/suites.yaml, e.g. L-400p-s1")
-    parser.add_argument("--drop", default="all", help="families to drop one at a time (comma-separated, or all)")
+    parser.add_argument("--drop", default="all", help="families to drop one by one (comma-separated, or all)")
     parser.add_argument("--together", action="store_true", help="drop the named families at once instead")
     parser.add_argument("--split", default="", help="a family to drop part by part (its constraints' kinds)")
     parser.add_argument("--seconds", type=float, default=300.0, help="HiGHS's time limit")
@@ -93,8 +95,11 @@ def main() -> None:
         built, spans = build(weeks[name])
         data = snapshot(built.model)
         total = len(built.model.proto.constraints)
-        print(f"{name}: {total} constraints; " + ", ".join(
-            f"{f} {sum(b - a for a, b in s)}" for f, s in spans.items()), flush=True)
+        print(
+            f"{name}: {total} constraints; "
+            + ", ".join(f"{f} {sum(b - a for a, b in s)}" for f, s in spans.items()),
+            flush=True,
+        )
         families = list(spans) if args.drop == "all" else args.drop.split(",")
         arms: list[tuple[str, set[int]]] = [("(none)", set())]
         singles = [(f, {i for a, b in spans[f] for i in range(a, b)}) for f in families]
