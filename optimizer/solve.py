@@ -361,6 +361,7 @@ class _BoundThread:
 
     HiGHS releases the GIL while it solves, so CP-SAT's search and callbacks go on; each
     bound reaches the watcher when it is known, and ``stop`` cancels a solve still running.
+    The LP goes without the rows of ``leave_out`` (``LP_LEAVES_OUT``); the MIP keeps all.
     The LP starts once the search of the whole week has a roster, or the first phase on
     home blocks has ended (or half the time has gone by): on two cores it competes with
     CP-SAT's workers, and a first roster and the first phase's progress matter more than
