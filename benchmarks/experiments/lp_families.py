@@ -4,10 +4,11 @@ On XL weeks (1,500 patients) the LP bound comes at 285-306 s of a 300 s solve: t
 interior point takes 82-97 s alone and about 140 s beside CP-SAT's workers. Dropping a
 family of rows from the relaxation only relaxes it further, so the bound stays valid;
 a family whose rows the bound does not need makes the interior point slower for
-nothing. Each family's constraints are found by the range of the model's constraints
-that its function added (``HARD_RULES``, the valid inequalities of strengthen.py, the
-goals of ``SOFT_GOALS``), and each is dropped in turn, HiGHS alone on one core as
-``BoundSolver.lower_bound`` runs it.
+nothing. Each hard rule's constraints are the model's own ``RosterModel.rule_rows``; the
+valid inequalities of strengthen.py and the goals of ``SOFT_GOALS`` are found by the
+range of the model's constraints their functions added. Each family is left out in turn
+through ``linearize``'s ``leave_out``, as the solve leaves out ``LP_LEAVES_OUT``, and
+solved by HiGHS alone on one core as ``BoundSolver.lower_bound`` runs it.
 
 Run: .venv/bin/python benchmarks/experiments/lp_families.py L-400p-s1 --drop all
      .venv/bin/python benchmarks/experiments/lp_families.py XL-1500p-s1 --drop H5,H6,H9 --together
@@ -29,7 +30,7 @@ from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.relaxation import BoundSolver, linearize, snapshot
 
-Spans = dict[str, list[tuple[int, int]]]
+Spans = dict[str, list[range]]
 
 
 def _recorded(name: str, function: Callable[..., Any], spans: Spans) -> Callable[..., Any]:
@@ -38,7 +39,7 @@ def _recorded(name: str, function: Callable[..., Any], spans: Spans) -> Callable
     def wrapper(m: RosterModel, *args: Any) -> Any:
         before = len(m.model.proto.constraints)
         result = function(m, *args)
-        spans.setdefault(name, []).append((before, len(m.model.proto.constraints)))
+        spans.setdefault(name, []).append(range(before, len(m.model.proto.constraints)))
         return result
 
     return wrapper
@@ -46,30 +47,19 @@ def _recorded(name: str, function: Callable[..., Any], spans: Spans) -> Callable
 
 def build(week: Any) -> tuple[RosterModel, Spans]:
     """The week's model and, per family, the ranges of constraint indices it added."""
-    spans: Spans = {}
-    hard, soft = list(model_module.HARD_RULES), list(model_module.SOFT_GOALS)
+    added: Spans = {}  # valid inequalities and goals, which the model does not record
+    soft = list(model_module.SOFT_GOALS)
     valid, goals = dict(strengthen_module.VALID_INEQUALITIES), dict(strengthen_module.GOAL_INEQUALITIES)
-    model_module.HARD_RULES[:] = [(n, _recorded(n, f, spans)) for n, f in hard]
-    model_module.SOFT_GOALS[:] = [(n, _recorded(f.__name__, f, spans)) for n, f in soft]
-    strengthen_module.VALID_INEQUALITIES.update({n: _recorded(n, f, spans) for n, f in valid.items()})
-    strengthen_module.GOAL_INEQUALITIES.update({n: _recorded(n, f, spans) for n, f in goals.items()})
+    model_module.SOFT_GOALS[:] = [(n, _recorded(f.__name__, f, added)) for n, f in soft]
+    strengthen_module.VALID_INEQUALITIES.update({n: _recorded(n, f, added) for n, f in valid.items()})
+    strengthen_module.GOAL_INEQUALITIES.update({n: _recorded(n, f, added) for n, f in goals.items()})
     try:
         built = RosterModel(Instance(week.scenario()))
     finally:
-        model_module.HARD_RULES[:] = hard
         model_module.SOFT_GOALS[:] = soft
         strengthen_module.VALID_INEQUALITIES.update(valid)
         strengthen_module.GOAL_INEQUALITIES.update(goals)
-    return built, spans
-
-
-def without(data: bytes, dropped: set[int]) -> bytes:
-    """The serialized model with the constraints at ``dropped`` removed."""
-    proto = cp_model_pb2.CpModelProto.FromString(data)
-    kept = [c for i, c in enumerate(proto.constraints) if i not in dropped]
-    del proto.constraints[:]
-    proto.constraints.extend(kept)
-    return proto.SerializeToString()
+    return built, {**{rule: [rows] for rule, rows in built.rule_rows.items()}, **added}
 
 
 def signature(constraint: Any) -> str:
@@ -97,25 +87,24 @@ def main() -> None:
         total = len(built.model.proto.constraints)
         print(
             f"{name}: {total} constraints; "
-            + ", ".join(f"{f} {sum(b - a for a, b in s)}" for f, s in spans.items()),
+            + ", ".join(f"{f} {sum(len(r) for r in s)}" for f, s in spans.items()),
             flush=True,
         )
         families = list(spans) if args.drop == "all" else args.drop.split(",")
-        arms: list[tuple[str, set[int]]] = [("(none)", set())]
-        singles = [(f, {i for a, b in spans[f] for i in range(a, b)}) for f in families]
+        arms: list[tuple[str, list[range]]] = [("(none)", [])]
+        singles = [(f, spans[f]) for f in families]
         if args.split:
             proto = cp_model_pb2.CpModelProto.FromString(data)
-            parts: dict[str, set[int]] = {}
-            for a, b in spans[args.split]:
-                for i in range(a, b):
-                    parts.setdefault(signature(proto.constraints[i]), set()).add(i)
+            parts: dict[str, list[range]] = {}
+            for i in (i for rows in spans[args.split] for i in rows):
+                parts.setdefault(signature(proto.constraints[i]), []).append(range(i, i + 1))
             singles = [(f"{args.split}:{k}", v) for k, v in parts.items()]
         if args.together:
-            arms.append(("+".join(families), set().union(*(d for _, d in singles))))
+            arms.append(("+".join(families), [r for _, rows in singles for r in rows]))
         else:
             arms += singles
         for label, dropped in arms:
-            relaxation = linearize(without(data, dropped) if dropped else data)
+            relaxation = linearize(data, dropped)
             started = time.monotonic()
             bound = BoundSolver().lower_bound(relaxation, args.seconds)
             seconds = time.monotonic() - started
