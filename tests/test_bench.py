@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from optimizer.bench import speed
 from optimizer.bench.child import priced_timeline
 from optimizer.bench.command import BenchConfig, merge_results
 from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
@@ -345,8 +346,13 @@ def test_runs_of_one_machine_merge_into_one_report_with_gaps_derived_again(tmp_p
                   "status": "FEASIBLE", "time_limit_s": 60.0, "objective": 100, "best_bound": bound,
                   "has_roster": True, "checker_ok": True, "events": [[1.0, 100, bound]],
                   "gap": 0.5, "reference_bound": bound}  # fmt: skip
-        document = {"machine": machine, "finished": name, "runs": [record],
-                    "settings": {"command": f"bench {name}", "weeks": {"w": {"family": "F"}}}}  # fmt: skip
+        probe = {"at": name, "build_s": 0.4, "search_s": 2.2, "deterministic_s": 2.0}
+        settings = {
+            "command": f"bench {name}",
+            "weeks": {"w": {"family": "F"}},
+            "speed": {"before": probe, "after": probe} if name == "a" else {},
+        }
+        document = {"machine": machine, "finished": name, "runs": [record], "settings": settings}  # fmt: skip
         (tmp_path / name).mkdir()
         (tmp_path / name / "results.json").write_text(json.dumps(document))
         return tmp_path / name
@@ -356,8 +362,19 @@ def test_runs_of_one_machine_merge_into_one_report_with_gaps_derived_again(tmp_p
     assert [r["reference_bound"] for r in records] == [90.0, 90.0]
     assert [r["gap"] for r in records] == [pytest.approx(0.1)] * 2
     assert settings["command"] == "bench a && bench b" and finished == "b"
+    assert list(settings["speed"]) == ["a before", "a after"]  # b was run before speed probes
+    assert "a before 0.40 s / 2.20 s (a); a after" in speed.describe(settings["speed"])
     with pytest.raises(ValueError, match="different machines"):
         merge_results([first, part("c", "greedy", 0.0, {**machine, "cores": 8})])
+
+
+def test_the_speed_probe_times_the_same_work_on_any_machine() -> None:
+    """The probe's model is fixed, and its search stops at a fixed deterministic time, not a wall clock's."""
+    assert str(speed.probe_model().proto) == str(speed.probe_model().proto)
+    assert str(speed.probe_model(seed=8).proto) != str(speed.probe_model().proto)
+    probe = speed.measure()
+    assert probe["deterministic_s"] == pytest.approx(speed.SEARCH_DETERMINISTIC_S, rel=0.05)
+    assert probe["build_s"] > 0 and probe["search_s"] > 0
 
 
 def test_cpsat_parameters_are_typed_by_cp_sats_own_schema() -> None:
@@ -414,8 +431,10 @@ def test_several_seeds_run_everything_once_per_seed_and_pair_by_seed(
     rows = ratios(records)
     assert [(row["seed"], row["cpsat"]) for row in rows] == [(3, "cpsat/2w"), (4, "cpsat/2w")]
     assert family_table(records).count("| 2/2 OK |") == 2  # one line per peer, over both seeds
-    written = write_report(records, {"command": "test"}, tmp_path / "out")
-    assert "| tiny | 4 | 6 | cpsat/2w |" in (tmp_path / "out" / "summary.md").read_text()
+    probe = {"at": "now", "build_s": 0.4, "search_s": 2.2, "deterministic_s": 2.0}
+    written = write_report(records, {"command": "test", "speed": {"before": probe}}, tmp_path / "out")
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "| tiny | 4 | 6 | cpsat/2w |" in summary and "lower is faster): before 0.40 s / 2.20 s" in summary
     assert {p.name for p in written} >= {"summary.md", "gap-T.png"}
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import speed
 from .report import write_report
 from .runner import add_gaps, plan, run_all
 from .suites import CACHE_DIR, RESULTS_DIR, ROOT, SUITES_FILE, load_suites, select
@@ -66,7 +67,9 @@ def run_bench(
             on_record(done, len(specs), record)
 
     roster_dir = config.cache_dir / "rosters" if config.keep_rosters else None
+    before = speed.measure()  # how fast the machine was around these runs
     records = run_all(specs, config.timeout, roster_dir, progress, config.memory_limit_mb)
+    probes = {"before": before, "after": speed.measure()}
     settings = {
         "command": config.command(),
         "suites": config.suites,
@@ -78,6 +81,7 @@ def run_bench(
         "cpsat_parameters": list(config.cpsat_parameters),
         "timeout_s": config.timeout,
         "memory_limit_mb": config.memory_limit_mb,
+        "speed": probes,
         "weeks": {
             w.name: {"family": w.family, "settings": w.settings, "file": _relative(w.path)} for w in weeks
         },
@@ -96,6 +100,11 @@ def merge_results(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, 
     settings = {
         "command": " && ".join(d["settings"]["command"] for d in documents),
         "merged_from": [str(folder) for folder in folders],
+        "speed": {
+            f"{folder.name} {when}": probe
+            for folder, d in zip(folders, documents, strict=True)
+            for when, probe in d["settings"].get("speed", {}).items()
+        },
         "weeks": {name: week for d in documents for name, week in d["settings"].get("weeks", {}).items()},
     }
     return records, settings, max(d["finished"] for d in documents)

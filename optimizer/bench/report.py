@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..files import write_atomic
-from . import timeline
+from . import speed, timeline
 from .runner import CHECKPOINTS, complete, events_of, peer_label
 
 GAP_COLUMNS = " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
@@ -368,6 +368,7 @@ def write_report(
     summary = [
         f"# Benchmark results ({stamp})\n",
         f"Machine: {cpu}; {versions}.\n",
+        *([speed.describe(settings["speed"])] if settings.get("speed") else []),
         f"Command: `{settings['command']}`\n",
         "## By family (medians over its weeks, and seeds where several; proven: runs that "
         "proved their roster optimal, and their median time to the proof)\n",
