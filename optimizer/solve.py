@@ -696,7 +696,8 @@ def _search(
 
     With two or more workers, from ``ONE_FAMILY_BELOW`` patients the first phase on home
     blocks alone runs until it has a roster, however long that takes (that is the first
-    roster of an XL week), and the week with one family per block as well follows
+    roster of an XL week, by local search first: ``_first_roster``), and the week with
+    one family per block as well follows
     (``_one_family_next``); below, the phase keeps to one family per block from the start
     and ends at its share of the time, or when it stalls, with a roster or without (that
     narrower week may have none). With one worker the phase is home blocks alone or one
@@ -744,8 +745,10 @@ def _search(
         step_roster = solver if settled else None  # the load-first step's, to fall back on
         if solver is None or settled:  # no load-first step, or it left a roster and time
             narrow_next = not one_family and enough is not None  # home blocks alone, several workers
-            step = {**first, "stop_after_first_solution": True} if narrow_next else first
-            status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, step)
+            if narrow_next:
+                status, solver, interrupted = _first_roster(restricted, options, watcher, on_tick, first)
+            else:
+                status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
             if narrow_next and status in ("OPTIMAL", "FEASIBLE") and not interrupted:
                 params, first = _after(params, solver), _after(first, solver)
                 status, solver, interrupted, last = _one_family_next(
@@ -771,6 +774,41 @@ def _search(
     if status2 == "UNKNOWN" and found:  # the whole week's search ran out of time before a roster
         return "FEASIBLE", solver, interrupted2, False
     return status2, solver2, interrupted2, True
+
+
+FIRST_ROSTER_SEARCH: dict[str, object] = {"use_ls_only": True}
+"""Over the first phase's parameters, where it stops at its first roster (``_first_roster``):
+both workers on CP-SAT's local search, which that step can afford since it improves
+nothing. On the three XL weeks, four seeds each, the home blocks' first roster came
+after 4.8-7.5 s instead of 6.0-10.3 s (presolve included); on tight and 2,000-patient
+weeks as well (benchmarks/JOURNAL.md, "A first roster by local search alone")."""
+FIRST_ROSTER_SHARE = 0.1
+"""Of the time limit, the most local search alone may take before the first phase's own
+portfolio, which can also prove that a week has no roster, searches instead."""
+
+
+def _first_roster(
+    model: cp_model.CpModel,
+    options: SolveOptions,
+    watcher: _Watcher,
+    on_tick: Callable[[Progress], None] | None,
+    params: dict[str, object],
+) -> tuple[str, cp_model.CpSolver, bool]:
+    """The first roster of a week of ``ONE_FAMILY_BELOW`` patients or more, on home blocks.
+
+    Local search alone (``FIRST_ROSTER_SEARCH``) for up to ``FIRST_ROSTER_SHARE`` of the
+    time; if it finds nothing, ``params``' portfolio for the rest of the phase. Either
+    stops at its first roster. The user's ``--cpsat-param`` wins over both.
+    """
+    first = {**params, "stop_after_first_solution": True}
+    seconds = options.time_limit * FIRST_ROSTER_SHARE
+    quick = {**first, **FIRST_ROSTER_SEARCH, **options.parameters}
+    quick = {**quick, **{k: min(float(quick[k]), seconds) for k, _ in _CLOCKS if k in quick}}
+    status, solver, interrupted = _run(model, options, watcher, on_tick, params=quick)
+    if status != "UNKNOWN" or interrupted or watcher.stalled(options.stall):
+        return status, solver, interrupted
+    log.info("no roster by local search alone in %.0f s: the first phase's portfolio follows", seconds)
+    return _run(model, options, watcher, on_tick, params=_after(first, solver))
 
 
 def _one_family_next(

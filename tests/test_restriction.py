@@ -232,8 +232,27 @@ def test_from_one_family_below_home_blocks_give_the_first_roster_and_one_family_
     assert len(searches) == 3
     (home, home_params), (narrow, narrow_params), (whole, _) = searches
     assert home_params.get("stop_after_first_solution") is True
-    assert not narrow_params.get("stop_after_first_solution")
+    assert home_params.get("use_ls_only") is True  # FIRST_ROSTER_SEARCH
+    assert not narrow_params.get("stop_after_first_solution") and not narrow_params.get("use_ls_only")
     assert len(narrow.proto.variables) > len(home.proto.variables)  # the one-family flags
     assert not narrow.proto.solution_hint.vars  # from nothing: the home roster breaks its rule
     assert len(whole.proto.solution_hint.vars) == len(whole.proto.variables)
+    assert result.roster is not None and check_roster(scenario, result.roster).ok
+
+
+def test_when_local_search_finds_no_first_roster_the_first_phases_portfolio_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Local search alone cannot prove a week has no roster and may miss one: after its
+    share of the time (``FIRST_ROSTER_SHARE``, here too short to finish presolve) the
+    first phase's own portfolio searches the home blocks, still up to its first roster."""
+    monkeypatch.setattr(solve_module, "ONE_FAMILY_BELOW", 0)
+    monkeypatch.setattr(solve_module, "FIRST_ROSTER_SHARE", 1e-5)
+    searches = _record_searches(monkeypatch)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    result = solve(scenario, SolveOptions(time_limit=6.0, workers=2, restrict_from=0, lp_bound=False))
+    (local, local_params), (home, home_params), *_ = searches
+    assert home is local and local_params.get("use_ls_only") is True
+    assert local_params["max_time_in_seconds"] == pytest.approx(6.0 * 1e-5)
+    assert home_params.get("stop_after_first_solution") is True and not home_params.get("use_ls_only")
     assert result.roster is not None and check_roster(scenario, result.roster).ok
