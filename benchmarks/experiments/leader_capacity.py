@@ -20,62 +20,46 @@ import time
 from collections import defaultdict
 
 from common import weeks_by_name
-from ortools.sat.python import cp_model
 
-from optimizer import model as model_module
+from optimizer.bench.suites import BenchWeek
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.relaxation import BoundSolver, linearize, snapshot
 from optimizer.solve import LP_LEAVES_OUT
 
-ADDED: list[int] = []
 
+def add_capacity_rows(m: RosterModel) -> int:
+    """Add sum(open) <= K x flag for each leader and family where K is below their candidate days.
 
-def continuity_with_capacity(m: RosterModel) -> cp_model.LinearExprT:
-    """S2 as the model builds it, plus sum(open) <= K x flag per leader and family."""
-    leads: dict[tuple[int, int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    The flags are S2's own (``S2_continuity``), found by their names; returns the rows added.
+    """
+    flags = {v.name: i for i, v in enumerate(m.model.proto.variables) if v.name.startswith("leads[")}
+    sessions: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
     for s, c in enumerate(m.candidates):
-        leads[(c.block, c.group_type, c.track)][c.lead].append(s)
-    parts = []
-    tighter = 0
-    for (b, g, t), by_lead in sorted(leads.items()):
-        if len(by_lead) < 2:
-            continue
+        sessions[(c.block, c.group_type, c.track, c.lead)].append(s)
+    added = 0
+    for (b, g, t, lead), led in sorted(sessions.items()):
         family = (m.inst.blocks[b], m.sc.group_types[g].id, m.inst.tracks[t])
-        flags = []
-        for lead, sessions in sorted(by_lead.items()):
-            flag = m.model.new_bool_var(m._name("leads", m.sc.therapists[lead].id, *family))
-            for s in sessions:
-                m.model.add_implication(m.open[s], flag)
-            shortest = min(m.candidates[s].duration for s in sessions)
-            most = min(len(sessions), m.inst.therapist_max_minutes[lead] // shortest)
-            if most < len(sessions):
-                m.model.add(sum(m.open[s] for s in sessions) <= most * flag)
-                tighter += 1
-            flags.append(flag)
-        runs = m.model.new_bool_var(m._name("runs", *family))
-        m.model.add(runs <= sum(flags))
-        parts.append(sum(flags) - runs)
-    ADDED.append(tighter)
-    return sum(parts)
+        index = flags.get(m._name("leads", m.sc.therapists[lead].id, *family))
+        if index is None:  # a family of one leader pays no continuity
+            continue
+        shortest = min(m.candidates[s].duration for s in led)
+        most = min(len(led), m.inst.therapist_max_minutes[lead] // shortest)
+        if most < len(led):
+            flag = m.model.get_bool_var_from_proto_index(index)
+            m.model.add(sum(m.open[s] for s in led) <= most * flag)
+            added += 1
+    return added
 
 
-def lp_bound(week: object, capacity: bool, seconds: float) -> tuple[float | None, float, int]:
+def lp_bound(week: BenchWeek, capacity: bool, seconds: float) -> tuple[float | None, float, int]:
     """(LP bound, seconds, rows added) for the week, with or without the capacity rows."""
-    soft = list(model_module.SOFT_GOALS)
-    if capacity:
-        model_module.SOFT_GOALS[:] = [
-            (n, continuity_with_capacity if n == "continuity" else f) for n, f in soft
-        ]
-    ADDED.clear()
-    try:
-        built = RosterModel(Instance(week.scenario()))
-    finally:
-        model_module.SOFT_GOALS[:] = soft
+    built = RosterModel(Instance(week.scenario()))
+    added = add_capacity_rows(built) if capacity else 0
     relaxation = linearize(snapshot(built.model), [built.rule_rows[r] for r in LP_LEAVES_OUT])
     started = time.monotonic()
     bound = BoundSolver().lower_bound(relaxation, seconds)
-    return bound, time.monotonic() - started, sum(ADDED)
+    return bound, time.monotonic() - started, added
 
 
 def main() -> None:
