@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -381,13 +381,13 @@ class _BoundThread:
         time_limit: float,
         watcher: _Watcher,
         mip: bool,
-        leave_out: list[range] | None = None,
+        leave_out: Sequence[range] = (),
     ) -> None:
         self.model = model
         self.time_limit = time_limit
         self.watcher = watcher
         self.mip = mip
-        self.leave_out = [] if mip or leave_out is None else leave_out  # the MIP's rosters need every rule
+        self.leave_out = () if mip else leave_out  # the MIP's rosters need every rule
         self.solver = BoundSolver()
         self.snapshot = snapshot(model)  # read here: the search writes hints into the model later
         self.thread = threading.Thread(target=self._run, name="highs-bound", daemon=True)
