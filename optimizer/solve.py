@@ -776,12 +776,14 @@ def _search(
     return status2, solver2, interrupted2, True
 
 
-FIRST_ROSTER_SEARCH: dict[str, object] = {"use_ls_only": True}
+FIRST_ROSTER_SEARCH: dict[str, object] = {"use_ls_only": True, "cp_model_probing_level": 0}
 """Over the first phase's parameters, where it stops at its first roster (``_first_roster``):
 both workers on CP-SAT's local search, which that step can afford since it improves
 nothing. On the three XL weeks, four seeds each, the home blocks' first roster came
 after 4.8-7.5 s instead of 6.0-10.3 s (presolve included); on tight and 2,000-patient
-weeks as well (benchmarks/JOURNAL.md, "A first roster by local search alone")."""
+weeks as well (benchmarks/JOURNAL.md, "A first roster by local search alone"). Without
+presolve's probing, which local search does not need for a feasible roster, sooner again
+in 20 runs of 24 (JOURNAL, "Presolve without probing for the first roster")."""
 FIRST_ROSTER_SHARE = 0.1
 """Of the time limit, the most local search alone may take before the first phase's own
 portfolio, which can also prove that a week has no roster, searches instead."""

@@ -233,7 +233,9 @@ def test_from_one_family_below_home_blocks_give_the_first_roster_and_one_family_
     (home, home_params), (narrow, narrow_params), (whole, _) = searches
     assert home_params.get("stop_after_first_solution") is True
     assert home_params.get("use_ls_only") is True  # FIRST_ROSTER_SEARCH
+    assert home_params.get("cp_model_probing_level") == 0
     assert not narrow_params.get("stop_after_first_solution") and not narrow_params.get("use_ls_only")
+    assert "cp_model_probing_level" not in narrow_params  # the searches that improve keep probing
     assert len(narrow.proto.variables) > len(home.proto.variables)  # the one-family flags
     assert not narrow.proto.solution_hint.vars  # from nothing: the home roster breaks its rule
     assert len(whole.proto.solution_hint.vars) == len(whole.proto.variables)
@@ -255,4 +257,5 @@ def test_when_local_search_finds_no_first_roster_the_first_phases_portfolio_does
     assert home is local and local_params.get("use_ls_only") is True
     assert local_params["max_time_in_seconds"] == pytest.approx(6.0 * 1e-5)
     assert home_params.get("stop_after_first_solution") is True and not home_params.get("use_ls_only")
+    assert "cp_model_probing_level" not in home_params  # the portfolio's presolve at full strength
     assert result.roster is not None and check_roster(scenario, result.roster).ok
