@@ -30,7 +30,8 @@ def main() -> None:
     week = weeks_by_name()[args.week]
     for rest in args.rest:
         built = RosterModel(Instance(week.scenario()))
-        weighted = [built.weights[t] * e for t, e in built.terms.items() if t != args.term and built.weights[t]]
+        weights = built.weights
+        weighted = [weights[t] * e for t, e in built.terms.items() if t != args.term and weights[t]]
         others = sum(weighted)
         built.model.add(others <= rest)
         built.model.minimize(built.terms[args.term])
