@@ -787,6 +787,10 @@ in 20 runs of 24 (JOURNAL, "Presolve without probing for the first roster")."""
 FIRST_ROSTER_SHARE = 0.1
 """Of the time limit, the most local search alone may take before the first phase's own
 portfolio, which can also prove that a week has no roster, searches instead."""
+FIRST_ROSTER_FLOOR = 20.0
+"""Seconds local search alone may take however short the time limit (up to half of it):
+presolve and search take 5-7 s on the XL weeks of a fast machine, so a tenth of 60 s cut
+some off for the portfolio to start over (JOURNAL, "A floor for local search's share")."""
 
 
 def _first_roster(
@@ -799,11 +803,13 @@ def _first_roster(
     """The first roster of a week of ``ONE_FAMILY_BELOW`` patients or more, on home blocks.
 
     Local search alone (``FIRST_ROSTER_SEARCH``) for up to ``FIRST_ROSTER_SHARE`` of the
-    time; if it finds nothing, ``params``' portfolio for the rest of the phase. Either
-    stops at its first roster. The user's ``--cpsat-param`` wins over both.
+    time but no less than ``FIRST_ROSTER_FLOOR`` seconds (or half the time); if it finds
+    nothing, ``params``' portfolio for the rest of the phase. Either stops at its first
+    roster. The user's ``--cpsat-param`` wins over both.
     """
     first = {**params, "stop_after_first_solution": True}
-    seconds = options.time_limit * FIRST_ROSTER_SHARE
+    limit = options.time_limit
+    seconds = max(limit * FIRST_ROSTER_SHARE, min(FIRST_ROSTER_FLOOR, limit / 2))
     quick = {**first, **FIRST_ROSTER_SEARCH, **options.parameters}
     quick = {**quick, **{k: min(float(quick[k]), seconds) for k, _ in _CLOCKS if k in quick}}
     status, solver, interrupted = _run(model, options, watcher, on_tick, params=quick)

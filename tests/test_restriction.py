@@ -234,6 +234,7 @@ def test_from_one_family_below_home_blocks_give_the_first_roster_and_one_family_
     assert home_params.get("stop_after_first_solution") is True
     assert home_params.get("use_ls_only") is True  # FIRST_ROSTER_SEARCH
     assert home_params.get("cp_model_probing_level") == 0
+    assert home_params["max_time_in_seconds"] == pytest.approx(3.0)  # FIRST_ROSTER_FLOOR, at most half
     assert not narrow_params.get("stop_after_first_solution") and not narrow_params.get("use_ls_only")
     assert "cp_model_probing_level" not in narrow_params  # the searches that improve keep probing
     assert len(narrow.proto.variables) > len(home.proto.variables)  # the one-family flags
@@ -246,10 +247,12 @@ def test_when_local_search_finds_no_first_roster_the_first_phases_portfolio_does
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Local search alone cannot prove a week has no roster and may miss one: after its
-    share of the time (``FIRST_ROSTER_SHARE``, here too short to finish presolve) the
-    first phase's own portfolio searches the home blocks, still up to its first roster."""
+    share of the time (``FIRST_ROSTER_SHARE``, its floor ``FIRST_ROSTER_FLOOR``, here too
+    short to finish presolve) the first phase's own portfolio searches the home blocks,
+    still up to its first roster."""
     monkeypatch.setattr(solve_module, "ONE_FAMILY_BELOW", 0)
     monkeypatch.setattr(solve_module, "FIRST_ROSTER_SHARE", 1e-5)
+    monkeypatch.setattr(solve_module, "FIRST_ROSTER_FLOOR", 0.0)
     searches = _record_searches(monkeypatch)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
     result = solve(scenario, SolveOptions(time_limit=6.0, workers=2, restrict_from=0, lp_bound=False))
