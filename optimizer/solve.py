@@ -783,14 +783,14 @@ nothing. On the three XL weeks, four seeds each, the home blocks' first roster c
 after 4.8-7.5 s instead of 6.0-10.3 s (presolve included); on tight and 2,000-patient
 weeks as well (benchmarks/JOURNAL.md, "A first roster by local search alone"). Without
 presolve's probing, which local search does not need for a feasible roster, sooner again
-in 20 runs of 24 (JOURNAL, "Presolve without probing for the first roster")."""
+in 20 runs of 24 (JOURNAL, "XL's first roster without presolve's probing")."""
 FIRST_ROSTER_SHARE = 0.1
 """Of the time limit, the most local search alone may take before the first phase's own
 portfolio, which can also prove that a week has no roster, searches instead."""
 FIRST_ROSTER_FLOOR = 20.0
 """Seconds local search alone may take however short the time limit (up to half of it):
 presolve and search take 5-7 s on the XL weeks of a fast machine, so a tenth of 60 s cut
-some off for the portfolio to start over (JOURNAL, "A floor for local search's share")."""
+some off for the portfolio to start over (JOURNAL, "A floor under local search's share")."""
 
 
 def _first_roster(
