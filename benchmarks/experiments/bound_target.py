@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import RosterTrace, tuned_solver, weeks_by_name
+from common import RosterTrace, searched, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -35,11 +35,10 @@ def main() -> None:
                 built = RosterModel(Instance(weeks[name].scenario()))
                 built.model.add(built.objective <= value)
                 built_s = time.monotonic() - started
-                solver = tuned_solver(seed, args.seconds)
                 rosters: list[tuple[float, float]] = []
-                status = solver.status_name(solver.solve(built.model, RosterTrace(time.monotonic(), rosters)))
+                trace = RosterTrace(time.monotonic(), rosters)
+                solver, status, found = searched(built.model, seed, args.seconds, trace)
                 first = f"{rosters[0][0]:.2f}" if rosters else "-"
-                found = solver.objective_value if status in ("OPTIMAL", "FEASIBLE") else None
                 print(
                     f"{name} T={value} seed {seed}: {status} {found} at {first} s, "
                     f"{solver.wall_time:.2f} s in all (build {built_s:.2f} s)",

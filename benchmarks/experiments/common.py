@@ -29,6 +29,19 @@ def tuned_solver(seed: int, seconds: float) -> cp_model.CpSolver:
     return solver
 
 
+def searched(
+    model: cp_model.CpModel,
+    seed: int,
+    seconds: float,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> tuple[cp_model.CpSolver, str, float | None]:
+    """``model`` searched by ``tuned_solver``: the solver, its status name, and the objective
+    found (None without a roster)."""
+    solver = tuned_solver(seed, seconds)
+    status = solver.status_name(solver.solve(model, callback))
+    return solver, status, solver.objective_value if status in ("OPTIMAL", "FEASIBLE") else None
+
+
 class RosterTrace(cp_model.CpSolverSolutionCallback):
     """Appends (seconds since ``started``, objective) to ``points`` for each roster CP-SAT finds."""
 

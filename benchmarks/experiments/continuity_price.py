@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import tuned_solver, weeks_by_name
+from common import searched, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -35,9 +35,7 @@ def main() -> None:
         others = sum(weighted)
         built.model.add(others <= rest)
         built.model.minimize(built.terms[args.term])
-        solver = tuned_solver(args.seed, args.seconds)
-        status = solver.status_name(solver.solve(built.model))
-        found = solver.objective_value if status in ("OPTIMAL", "FEASIBLE") else None
+        solver, status, found = searched(built.model, args.seed, args.seconds)
         print(
             f"{args.week} rest <= {rest}: {args.term} {status} {found} bound {solver.best_objective_bound:g} "
             f"in {solver.wall_time:.1f} s",
