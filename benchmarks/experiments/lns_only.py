@@ -20,14 +20,13 @@ Run: .venv/bin/python benchmarks/experiments/lns_only.py XL --seconds 300 --arms
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 
 from ortools.sat.python import cp_model
-from presolve import row_heads, solve_row  # the experiment beside this one
+from presolve import arms_main, solve_row  # the experiment beside this one
 
 from optimizer import solve as solving
-from optimizer.bench.suites import BenchWeek, load_suites, select
+from optimizer.bench.suites import BenchWeek
 
 FOUND = ("OPTIMAL", "FEASIBLE")
 
@@ -80,17 +79,5 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
             solving._run = real
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("suite", help="comma-separated families, e.g. XL or L,XL")
-    parser.add_argument("--arms", default="base,week,both")
-    parser.add_argument("--seconds", type=float, default=300.0)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    print(row_heads(args.seconds))
-    for week in select(load_suites(), args.suite.split(",")):
-        search(week, args.arms.split(","), args.seconds, args.seed)
-
-
 if __name__ == "__main__":
-    main()
+    arms_main(__doc__, "base,week,both", 300.0, search)

@@ -8,18 +8,17 @@ improves rosters, though, where probing helps its LP. Arms, each a solve through
 with the same seed: ``base`` (as shipped) and ``probing0`` (``cp_model_probing_level`` 0 in
 that search alone).
 
-Run: .venv/bin/python benchmarks/experiments/one_family_probing.py --seconds 120
+Run: cd benchmarks/experiments && ../../.venv/bin/python one_family_probing.py XL --seconds 120
 """
 
 from __future__ import annotations
 
-import argparse
 from typing import Any
 
-from presolve import row_heads, solve_row
+from presolve import arms_main, solve_row  # the experiment beside this one
 
 import optimizer.solve as solve_module
-from optimizer.bench.suites import load_suites, select
+from optimizer.bench.suites import BenchWeek
 from optimizer.solve import SolveOptions
 
 SHIPPED = solve_module._one_family_next
@@ -31,20 +30,16 @@ def without_probing(*args: Any) -> Any:
     return SHIPPED(*head, {**params, "cp_model_probing_level": 0}, started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", default="XL")
-    parser.add_argument("--arms", default="base,probing0")
-    parser.add_argument("--seconds", type=float, default=120.0)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    print(row_heads(args.seconds))
-    for week in select(load_suites(), args.suite.split(",")):
-        scenario = week.scenario()
-        for arm in args.arms.split(","):
-            solve_module._one_family_next = without_probing if arm == "probing0" else SHIPPED
-            solve_row(week, scenario, arm, SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed))
+def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
+    """One row per arm: ``solve`` with the one-family search as shipped or without probing."""
+    scenario = week.scenario()
+    for arm in arms:
+        solve_module._one_family_next = without_probing if arm == "probing0" else SHIPPED
+        try:
+            solve_row(week, scenario, arm, SolveOptions(time_limit=seconds, workers=2, seed=seed))
+        finally:
+            solve_module._one_family_next = SHIPPED
 
 
 if __name__ == "__main__":
-    main()
+    arms_main(__doc__, "base,probing0", 120.0, search)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -129,6 +130,22 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
     for arm in arms:
         solve_row(week, scenario, arm, SolveOptions(time_limit=seconds, workers=2, seed=seed,
                                                     parameters=arm_parameters(arm)))  # fmt: skip
+
+
+def arms_main(
+    doc: str, arms: str, seconds: float, search: Callable[[BenchWeek, list[str], float, int], None]
+) -> None:
+    """The command line of an experiment whose arms are solves through ``solve``: the
+    families, ``--arms``, ``--seconds``, ``--seed``; ``search`` prints each week's rows."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("suite", help="comma-separated families, e.g. XL or L,XL")
+    parser.add_argument("--arms", default=arms)
+    parser.add_argument("--seconds", type=float, default=seconds)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    print(row_heads(args.seconds))
+    for week in select(load_suites(), args.suite.split(",")):
+        search(week, args.arms.split(","), args.seconds, args.seed)
 
 
 def main() -> None:
