@@ -810,8 +810,7 @@ def _first_roster(
     first = {**params, "stop_after_first_solution": True}
     limit = options.time_limit
     seconds = max(limit * FIRST_ROSTER_SHARE, min(FIRST_ROSTER_FLOOR, limit / 2))
-    quick = {**first, **FIRST_ROSTER_SEARCH, **options.parameters}
-    quick = {**quick, **{k: min(float(quick[k]), seconds) for k, _ in _CLOCKS if k in quick}}
+    quick = _capped({**first, **FIRST_ROSTER_SEARCH, **options.parameters}, seconds)
     status, solver, interrupted = _run(model, options, watcher, on_tick, params=quick)
     if status != "UNKNOWN" or interrupted or watcher.stalled(options.stall):
         return status, solver, interrupted
@@ -949,6 +948,12 @@ _CLOCKS = (("max_time_in_seconds", "wall_time"), ("max_deterministic_time", "det
 def _scaled(params: dict[str, object], share: float) -> dict[str, object]:
     """``params`` with each time limit cut to ``share`` of itself (a phase of a solve)."""
     limits = {k: float(params[k]) * share for k, _ in _CLOCKS if k in params}  # type: ignore[arg-type]
+    return {**params, **limits}
+
+
+def _capped(params: dict[str, object], seconds: float) -> dict[str, object]:
+    """``params`` with each time limit at most ``seconds`` (a step that may not take the phase's all)."""
+    limits = {k: min(float(params[k]), seconds) for k, _ in _CLOCKS if k in params}  # type: ignore[arg-type]
     return {**params, **limits}
 
 

@@ -30,9 +30,7 @@ def main() -> None:
     week = weeks_by_name()[args.week]
     for rest in args.rest:
         built = RosterModel(Instance(week.scenario()))
-        weights = built.weights
-        weighted = [weights[t] * e for t, e in built.terms.items() if t != args.term and weights[t]]
-        others = sum(weighted)
+        others = built.objective - built.weights[args.term] * built.terms[args.term]
         built.model.add(others <= rest)
         built.model.minimize(built.terms[args.term])
         solver, status, found = searched(built.model, args.seed, args.seconds)
