@@ -1,9 +1,9 @@
 """Experiment: the last seconds of an L solve spent on continuity alone, the other terms held.
 
-A 60 s roster of L-400p-s1 (2,168: continuity 48, sessions 172, load 173, preferences
-179) has 33 of its 48 extra leaders forced by its busiest family-days (a family running
-six sessions on Tuesday needs six leaders) and 15 from leaders changing between days
-(``family_splits.py``); the relaxation's continuity is 22. A search of the whole week
+A 60 s roster of L-400p-s1 (``family_splits.py``: 2,237, continuity 48) has 33 of its
+48 extra leaders forced by its busiest family-days (a family running six sessions on
+Tuesday needs six leaders) and 15 from leaders changing between days; the
+relaxation's continuity is 22. A search of the whole week
 trades every term at once. This arm searches the whole week (CP-SAT on the tuned
 portfolio, no phases) for ``--seconds`` less ``--finish``, then holds the weighted sum
 of the other terms at most that roster's and minimises continuity from it (every
