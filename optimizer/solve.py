@@ -235,6 +235,17 @@ TUNED_PORTFOLIOS: dict[int, dict[str, object]] = {
 }
 """CP-SAT parameters by worker count; counts not listed keep CP-SAT's own portfolio."""
 
+SMALL_WEEK_SEARCH: dict[str, object] = {"symmetry_level": 4}
+"""Over the tuned parameters, for weeks below ``SMALL_WEEK_BELOW`` patients: CP-SAT's
+symmetry handling at its highest level (default 2). Through the benchmark on the S weeks,
+seeds 0 and 1 (benchmarks/JOURNAL.md, "Symmetry at its highest level on small weeks"),
+every proof came sooner: S-30p-s1 at 2.5 / 2.9 s against 4.3 / 3.9 s, lighthouse-small at
+2.1 / 2.0 s against 2.5 / 3.1 s, S-30p-s2 at 39.0 / 39.9 s against 41.1 / 42.6 s;
+S-30p-s3 unproven in both. Not measured on larger weeks, so kept to these."""
+
+SMALL_WEEK_BELOW = 40
+"""Patients below which a tuned solve adds ``SMALL_WEEK_SEARCH`` (the S weeks: 24-30)."""
+
 FIRST_PHASE_PORTFOLIOS: dict[int, dict[str, object]] = {
     # The first phase on home blocks (restriction.py) reports rosters, never its bound, so
     # its full worker needs no LP: without it, 1,500 patients got a first roster 13-20 s
@@ -259,8 +270,8 @@ the search instead: XL first rosters sooner and rosters at 300 s lower on every 
 rosters at 60 s no worse (benchmarks/JOURNAL.md, "Presolve once on large weeks")."""
 
 
-def parameters(options: SolveOptions) -> dict[str, object]:
-    """The CP-SAT parameters a solve uses.
+def parameters(options: SolveOptions, patients: int | None = None) -> dict[str, object]:
+    """The CP-SAT parameters a solve uses (of a week of ``patients``, when it matters).
 
     With one worker the time limit is counted in CP-SAT's deterministic time (about a
     second of work per unit), so two runs with the same seed stop at the same point and
@@ -278,6 +289,8 @@ def parameters(options: SolveOptions) -> dict[str, object]:
         params["relative_gap_limit"] = options.gap  # CP-SAT's formula is ours: |obj - bound| / max(1, |obj|)
     if options.tuned:
         params.update(TUNED_PORTFOLIOS.get(workers, {}))
+        if patients is not None and patients < SMALL_WEEK_BELOW:
+            params.update(SMALL_WEEK_SEARCH)
     if workers == 1:
         params["max_deterministic_time"] = float(options.time_limit)
         params["max_time_in_seconds"] = 3.0 * options.time_limit + 10.0
@@ -710,7 +723,7 @@ def _search(
     restricted = restricted_model(built, one_family) if large else None
     share = ONE_FAMILY_SHARE if one_family else RESTRICTED_SHARE
     if restricted is None:
-        return (*_run(built.model, options, watcher, on_tick), True)
+        return (*_run(built.model, options, watcher, on_tick, params=parameters(options, patients)), True)
     params, first = phased_parameters(options)
     enough = None
     settle_first = _load_first_terms(built) if one_family else []  # measured on L; worse on XL

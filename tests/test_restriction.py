@@ -204,6 +204,24 @@ def test_a_week_solved_in_phases_presolves_once_unless_the_user_says(
     assert seen == [asked.get("max_presolve_iterations")]  # a week searched whole: CP-SAT's default
 
 
+def test_small_weeks_search_with_symmetry_at_its_highest_level_unless_the_user_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``SMALL_WEEK_SEARCH`` below ``SMALL_WEEK_BELOW`` patients on the tuned search only;
+    a parameter the user gives wins."""
+    options = SolveOptions(time_limit=1.0, workers=2)
+    below = solve_module.SMALL_WEEK_BELOW
+    assert solve_module.parameters(options, below - 1)["symmetry_level"] == 4
+    assert "symmetry_level" not in solve_module.parameters(options, below)
+    assert "symmetry_level" not in solve_module.parameters(SolveOptions(tuned=False), below - 1)
+    asked = SolveOptions(time_limit=1.0, workers=2, parameters={"symmetry_level": 1})
+    assert solve_module.parameters(asked, below - 1)["symmetry_level"] == 1
+    searches = _record_searches(monkeypatch)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")  # 24 patients
+    assert solve(scenario, SolveOptions(time_limit=1.0, workers=2, lp_bound=False)).roster is not None
+    assert [params.get("symmetry_level") for _, params in searches] == [4]
+
+
 def test_the_first_phase_searches_without_the_feasibility_pump_and_the_whole_week_with_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
