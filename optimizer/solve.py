@@ -235,13 +235,14 @@ TUNED_PORTFOLIOS: dict[int, dict[str, object]] = {
 }
 """CP-SAT parameters by worker count; counts not listed keep CP-SAT's own portfolio."""
 
-SMALL_WEEK_SEARCH: dict[str, object] = {"symmetry_level": 4}
-"""Over the tuned parameters, for weeks below ``SMALL_WEEK_BELOW`` patients: CP-SAT's
-symmetry handling at its highest level (default 2). Through the benchmark on the S weeks,
-seeds 0 and 1 (benchmarks/JOURNAL.md, "Symmetry at its highest level on small weeks"),
-every proof came sooner: S-30p-s1 at 2.5 / 2.9 s against 4.3 / 3.9 s, lighthouse-small at
-2.1 / 2.0 s against 2.5 / 3.1 s, S-30p-s2 at 39.0 / 39.9 s against 41.1 / 42.6 s;
-S-30p-s3 unproven in both. Not measured on larger weeks, so kept to these."""
+SMALL_WEEK_SEARCH: dict[int, dict[str, object]] = {2: {"symmetry_level": 4}}
+"""Over TUNED_PORTFOLIOS, for weeks below ``SMALL_WEEK_BELOW`` patients, by worker count:
+CP-SAT's symmetry handling at its highest level (default 2). Through the benchmark on
+the S weeks, two workers, seeds 0 and 1 (benchmarks/JOURNAL.md, "Symmetry at its
+highest level on small weeks"), every proof came sooner: S-30p-s1 at 2.5 / 2.9 s
+against 4.3 / 3.9 s, lighthouse-small at 2.1 / 2.0 s against 2.5 / 3.1 s, S-30p-s2 at
+39.0 / 39.9 s against 41.1 / 42.6 s; S-30p-s3 unproven in both. Not measured on larger
+weeks or other worker counts, so kept to these."""
 
 SMALL_WEEK_BELOW = 40
 """Patients below which a tuned solve adds ``SMALL_WEEK_SEARCH`` (the S weeks: 24-30)."""
@@ -290,7 +291,7 @@ def parameters(options: SolveOptions, patients: int | None = None) -> dict[str, 
     if options.tuned:
         params.update(TUNED_PORTFOLIOS.get(workers, {}))
         if patients is not None and patients < SMALL_WEEK_BELOW:
-            params.update(SMALL_WEEK_SEARCH)
+            params.update(SMALL_WEEK_SEARCH.get(workers, {}))
     if workers == 1:
         params["max_deterministic_time"] = float(options.time_limit)
         params["max_time_in_seconds"] = 3.0 * options.time_limit + 10.0

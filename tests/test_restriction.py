@@ -207,13 +207,14 @@ def test_a_week_solved_in_phases_presolves_once_unless_the_user_says(
 def test_small_weeks_search_with_symmetry_at_its_highest_level_unless_the_user_says(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """``SMALL_WEEK_SEARCH`` below ``SMALL_WEEK_BELOW`` patients on the tuned search only;
-    a parameter the user gives wins."""
+    """``SMALL_WEEK_SEARCH`` below ``SMALL_WEEK_BELOW`` patients on the tuned two-worker
+    search only; a parameter the user gives wins."""
     options = SolveOptions(time_limit=1.0, workers=2)
     below = solve_module.SMALL_WEEK_BELOW
     assert solve_module.parameters(options, below - 1)["symmetry_level"] == 4
     assert "symmetry_level" not in solve_module.parameters(options, below)
     assert "symmetry_level" not in solve_module.parameters(SolveOptions(tuned=False), below - 1)
+    assert "symmetry_level" not in solve_module.parameters(SolveOptions(workers=1), below - 1)  # not measured
     asked = SolveOptions(time_limit=1.0, workers=2, parameters={"symmetry_level": 1})
     assert solve_module.parameters(asked, below - 1)["symmetry_level"] == 1
     searches = _record_searches(monkeypatch)
