@@ -30,9 +30,9 @@ shipped = restriction.one_family_per_block
 
 def even_days(m: RosterModel, copy: cp_model.CpModel, above: int) -> None:
     """In ``copy``: each family's sessions on a day at most ``above`` over its even share."""
-    days: dict[tuple[int, int, int], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for s, c in enumerate(m.candidates):
-        days[(c.block, c.group_type, c.track)][c.day].append(m.open[s].index)
+    days: dict[tuple[int, int, int], dict[int, list[int]]] = defaultdict(dict)
+    for (day, *family), sessions in m.families.items():
+        days[tuple(family)][day] = [m.open[s].index for s in sessions]
     for by_day in days.values():
         count = len(by_day)
         if count < 2:

@@ -39,15 +39,15 @@ def with_counts(m: RosterModel) -> cp_model.LinearExprT:
         if var.name.startswith("leads["):
             family = ",".join(var.name[len("leads[") : -1].split(",")[1:])
             flags[family].append(m.model.get_bool_var_from_proto_index(index))
-    opened: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    for s, c in enumerate(m.candidates):
-        label = ",".join((m.inst.blocks[c.block], m.sc.group_types[c.group_type].id, m.inst.tracks[c.track]))
-        opened[(label, c.day)].append(m.open[s])
+    opened = {
+        (",".join((m.inst.blocks[block], m.sc.group_types[g].id, m.inst.tracks[t])), day): sessions
+        for (day, block, g, t), sessions in m.families.items()
+    }
     for (label, day), sessions in sorted(opened.items()):
         if label not in flags:  # one possible leader: no continuity to pay
             continue
         count = m.model.new_int_var(0, len(sessions), m._name("family_day", label, day))
-        m.model.add(count == sum(sessions))
+        m.model.add(count == sum(m.open[s] for s in sessions))
         m.model.add(sum(flags[label]) >= count)
     return term
 
