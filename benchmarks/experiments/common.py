@@ -12,6 +12,7 @@ import time
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
+from optimizer.model import RosterModel
 from optimizer.solve import TUNED_PORTFOLIOS, configure
 
 
@@ -40,6 +41,13 @@ def searched(
     solver = tuned_solver(seed, seconds)
     status = solver.status_name(solver.solve(model, callback))
     return solver, status, solver.objective_value if status in ("OPTIMAL", "FEASIBLE") else None
+
+
+def minimise_holding_others(built: RosterModel, term: str, rest: int) -> None:
+    """Make ``built`` minimise ``term`` alone, the weighted sum of its other terms at most ``rest``:
+    what one term costs when the others keep a value already reached."""
+    built.model.add(built.objective - built.weights[term] * built.terms[term] <= rest)
+    built.model.minimize(built.terms[term])
 
 
 class RosterTrace(cp_model.CpSolverSolutionCallback):

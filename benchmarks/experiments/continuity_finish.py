@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import searched
+from common import minimise_holding_others, searched
 
 from optimizer.bench.suites import load_suites, select
 from optimizer.instance import Instance
@@ -44,8 +44,7 @@ def main() -> None:
         held = first.value(built.terms["continuity"])
         rest = before - weight * held
         hint_all(built.model, first)
-        built.model.add(built.objective - weight * built.terms["continuity"] <= int(rest))
-        built.model.minimize(built.terms["continuity"])
+        minimise_holding_others(built, "continuity", int(rest))
         _solver, _status, found = searched(built.model, args.seed, args.finish)
         finished = before if found is None else rest + weight * found
         print(f"| {week.name} | {whole:g} | {before:g} | {held} | {finished:g} | {found} |", flush=True)

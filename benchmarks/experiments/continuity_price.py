@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import searched, weeks_by_name
+from common import minimise_holding_others, searched, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -30,9 +30,7 @@ def main() -> None:
     week = weeks_by_name()[args.week]
     for rest in args.rest:
         built = RosterModel(Instance(week.scenario()))
-        others = built.objective - built.weights[args.term] * built.terms[args.term]
-        built.model.add(others <= rest)
-        built.model.minimize(built.terms[args.term])
+        minimise_holding_others(built, args.term, rest)
         solver, status, found = searched(built.model, args.seed, args.seconds)
         print(
             f"{args.week} rest <= {rest}: {args.term} {status} {found} bound {solver.best_objective_bound:g} "
