@@ -25,7 +25,8 @@ out, which relaxes the problem further and keeps every bound valid.
 
 On small weeks the same rows, every variable integer, go to HiGHS's MIP solver
 (``BoundSolver.branch_and_bound``): its cuts and branching prove optima CP-SAT's do not,
-and its rosters are candidates that the caller checks exactly with CP-SAT.
+and its rosters are candidates that the caller checks exactly with CP-SAT. On middle-sized
+weeks the MIP's root node alone (``BoundSolver.root_bound``) adds its cuts to the LP.
 """
 
 from __future__ import annotations
@@ -398,11 +399,38 @@ class BoundSolver:
         within its tolerances (rounded up as in ``Relaxation.rounded``), not verified like
         the LP's; its solutions are only candidates, which the caller checks exactly.
         """
+        self._mip(relaxation, time_limit, on_bound, on_solution, {})
+
+    def root_bound(
+        self, relaxation: Relaxation, time_limit: float, on_bound: Callable[[float], None]
+    ) -> None:
+        """The MIP's root node alone: the LP raised by HiGHS's rounds of cuts, each rise reported.
+
+        Why: from 120 to 400 patients the LP alone is below what cuts know, and CP-SAT's own
+        root does not finish its LP in a minute at 400 (module docstring). HiGHS alone, its
+        root LP by interior point: L-400p-s1 2,072.7 -> 2,083 in 60 s, M-120p-s1 716.1
+        against CP-SAT's 715 after 900 s (benchmarks/JOURNAL.md, "Root cuts for the
+        bound"). No branching and no heuristics: the search finds the rosters, and on two
+        cores the thread competes with it. The bound is HiGHS's, like ``branch_and_bound``'s.
+        """
+        options = {"mip_max_nodes": 1, "mip_heuristic_effort": 0.0, "mip_lp_solver": "ipm"}
+        self._mip(relaxation, time_limit, on_bound, None, options)
+
+    def _mip(
+        self,
+        relaxation: Relaxation,
+        time_limit: float,
+        on_bound: Callable[[float], None],
+        on_solution: Callable[[float, np.ndarray], None] | None,
+        extra: dict[str, object],
+    ) -> None:
+        """HiGHS's MIP on the relaxation's rows, every variable integer, with ``extra`` options."""
         options = {
             "output_flag": True,  # MIP logging callbacks need it; nothing reaches the console
             "log_to_console": False,
             "mip_rel_gap": 0.0,
             "time_limit": max(0.1, float(time_limit)),
+            **extra,
         }
         h = self._start(options)
         if h is None:
@@ -422,9 +450,6 @@ class BoundSolver:
         def logging(event: highspy.cb.HighsCallbackEvent) -> None:
             report(event.data_out.mip_dual_bound)
 
-        def improving(event: highspy.cb.HighsCallbackEvent) -> None:
-            on_solution(event.data_out.objective_function_value, np.array(event.data_out.mip_solution))
-
         guard = _MemoryGuard(MIP_MEMORY_MB)
 
         def interrupt(event: highspy.cb.HighsCallbackEvent) -> None:
@@ -435,8 +460,14 @@ class BoundSolver:
             guard(event)
 
         h.cbMipLogging.subscribe(logging)
-        h.cbMipImprovingSolution.subscribe(improving)
         h.cbMipInterrupt.subscribe(interrupt)
+        if on_solution is not None:
+            found = on_solution
+
+            def improving(event: highspy.cb.HighsCallbackEvent) -> None:
+                found(event.data_out.objective_function_value, np.array(event.data_out.mip_solution))
+
+            h.cbMipImprovingSolution.subscribe(improving)
         started = time.monotonic()
         h.passModel(mip)
         h.run()

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import numpy as np
 from google.protobuf.descriptor import FieldDescriptor
@@ -30,6 +30,7 @@ from .strengthen import STRENGTHENINGS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+BoundKind = Literal["lp", "root", "mip"]  # what the bound thread solves (_BoundThread)
 
 MIP_BELOW = 80
 """Patients below which the relaxation thread solves the model as a MIP, not only its LP.
@@ -40,6 +41,16 @@ bounds equal or higher on the others; 60 patients at slack 0, bounds 6-14 higher
 rosters within 0-4 of before. At 120 patients its root cuts took the whole minute on a
 core the search needed: bounds 2-8 higher, rosters 1.5 % worse over three seeds, and
 Riverbend (80 patients) 438 / 436 / 438 against 438 / 436 / 436, so those keep the LP.
+"""
+
+ROOT_CUTS_BELOW = 500
+"""Patients below which (from ``MIP_BELOW``) the bound thread runs HiGHS's root and its cuts, not the LP.
+
+Measured (AMD EPYC, 2 CP-SAT workers beside it, 60 s, seed 0; benchmarks/JOURNAL.md, "Root
+cuts for the bound"): 400 patients, bounds 7-10 higher (2,078 / 2,110 / 2,093 against 2,071 /
+2,100 / 2,085) and rosters within the spread of single runs (6,528 against 6,523 in sum); 120
+patients, one bound of four one higher and rosters no worse. Not measured above 400: at
+1,500 the LP alone takes most of the time, and a root whose LP does not finish gives no bound.
 """
 
 
@@ -59,6 +70,7 @@ class SolveOptions:
     stall: float | None = None  # stop after this many seconds without a better roster
     lp_bound: bool = True  # also bound the objective by the LP relaxation, solved by HiGHS (relaxation.py)
     mip_below: int | None = MIP_BELOW  # patients below which HiGHS solves the model as a MIP; None: never
+    root_cuts_below: int | None = ROOT_CUTS_BELOW  # ... below which (if no MIP) its root's cuts; None: never
     restrict_from: int | None = RESTRICT_FROM  # patients from which home blocks go first; None: never
     appointments_by_block: bool = True  # place appointments per block where exact (model.py); False: slots
 
@@ -382,7 +394,11 @@ class _BoundThread:
     a bound (400 patients: first rosters at 7.7–20.1 s with the LP from the start,
     10.9–13.0 s for the reference peer without it).
 
-    With ``mip`` (weeks below ``MIP_BELOW`` patients, whose first roster comes within a
+    With ``kind`` "root" (weeks from ``MIP_BELOW`` to ``ROOT_CUTS_BELOW`` patients) HiGHS's
+    root node with its rounds of cuts takes the LP's place, on the same rows and from the
+    same moment, each rise of its bound reported as it comes.
+
+    With ``kind`` "mip" (weeks below ``MIP_BELOW`` patients, whose first roster comes within a
     second anyway) HiGHS solves the linearized model as a MIP from the start and for the
     whole time: its bounds reach the watcher as they rise, and each roster it finds that
     beats the incumbent is checked by CP-SAT with every variable fixed (``_checked``)
@@ -394,14 +410,14 @@ class _BoundThread:
         model: cp_model.CpModel,
         time_limit: float,
         watcher: _Watcher,
-        mip: bool,
+        kind: BoundKind,
         leave_out: Sequence[range] = (),
     ) -> None:
         self.model = model
         self.time_limit = time_limit
         self.watcher = watcher
-        self.mip = mip
-        self.leave_out = () if mip else leave_out  # the MIP's rosters need every rule
+        self.kind = kind
+        self.leave_out = () if kind == "mip" else leave_out  # the MIP's rosters need every rule
         self.solver = BoundSolver()
         self.snapshot = snapshot(model)  # read here: the search writes hints into the model later
         self.thread = threading.Thread(target=self._run, name="highs-bound", daemon=True)
@@ -409,7 +425,7 @@ class _BoundThread:
 
     def _run(self) -> None:
         started = time.monotonic()
-        if not self.mip:
+        if self.kind != "mip":
             self.watcher.searching.wait(timeout=self.time_limit / 2)
         if self.solver.cancelled:
             return
@@ -418,8 +434,11 @@ class _BoundThread:
             left = self.time_limit - (time.monotonic() - started)
             if left <= 0:
                 return
-            if self.mip:
+            if self.kind == "mip":
                 self.solver.branch_and_bound(relaxation, left, self._on_bound, self._on_solution)
+                return
+            if self.kind == "root":
+                self.solver.root_bound(relaxation, left, self._on_bound)
                 return
             bound = self.solver.lower_bound(relaxation, left)
         except Exception:  # a bound is a bonus: never let it break a solve
@@ -619,10 +638,15 @@ def solve(
         if options.lp_bound:
             # Not with one worker: a roster HiGHS finds first would depend on the wall clock,
             # and one-worker solves are reproducible (``parameters``).
-            small = options.mip_below is not None and len(scenario.patients) < options.mip_below
-            mip = small and options.resolved_workers() > 1
+            patients = len(scenario.patients)
+            small = options.mip_below is not None and patients < options.mip_below
+            kind: BoundKind = "lp"
+            if small and options.resolved_workers() > 1:
+                kind = "mip"
+            elif not small and options.root_cuts_below is not None and patients < options.root_cuts_below:
+                kind = "root"
             leave_out = [built.rule_rows[rule] for rule in LP_LEAVES_OUT]
-            bounding = _BoundThread(built.model, options.time_limit, watcher, mip, leave_out)
+            bounding = _BoundThread(built.model, options.time_limit, watcher, kind, leave_out)
         status, solver, interrupted, full = _search(built, options, watcher, on_tick)
         if bounding is not None:
             bounding.stop()

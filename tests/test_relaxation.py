@@ -125,11 +125,14 @@ def test_each_rule_s_rows_are_its_own_and_in_order() -> None:
     assert spans[-1].stop <= len(built.model.proto.constraints)
 
 
-@pytest.mark.parametrize(("mip_below", "left_out"), [(None, True), (1_000, False)])
+@pytest.mark.parametrize(
+    ("mip_below", "root_cuts_below", "left_out"),
+    [(None, None, True), (None, 1_000, True), (1_000, None, False)],
+)
 def test_the_lp_leaves_rules_out_and_the_mip_keeps_them(
-    monkeypatch: pytest.MonkeyPatch, mip_below: int | None, left_out: bool
+    monkeypatch: pytest.MonkeyPatch, mip_below: int | None, root_cuts_below: int | None, left_out: bool
 ) -> None:
-    """The bound thread's LP goes without LP_LEAVES_OUT's rows; the MIP (its rosters must hold) keeps all."""
+    """The bound thread's LP and root go without LP_LEAVES_OUT's rows; the MIP keeps all."""
     seen: list[list[range]] = []
     original = relaxation.linearize
 
@@ -139,7 +142,9 @@ def test_the_lp_leaves_rules_out_and_the_mip_keeps_them(
 
     monkeypatch.setattr(solve_module, "linearize", spy)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
-    solve(scenario, SolveOptions(time_limit=3, workers=2, mip_below=mip_below))
+    solve(
+        scenario, SolveOptions(time_limit=3, workers=2, mip_below=mip_below, root_cuts_below=root_cuts_below)
+    )
     assert len(seen) == 1
     assert bool(seen[0]) is left_out
 
@@ -159,7 +164,7 @@ def test_a_bound_meeting_the_incumbent_stops_the_search(monkeypatch: pytest.Monk
     """
     monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
     started = time.monotonic()
-    options = SolveOptions(time_limit=60, workers=2, mip_below=None)  # the LP, not the MIP
+    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts_below=None)  # the LP alone
     result = solve(load_scenario(SCENARIOS / "lighthouse-small.yaml"), options)
     assert time.monotonic() - started < 30
     assert result.status == "OPTIMAL"
@@ -221,6 +226,39 @@ def test_the_mip_reports_each_round_of_root_cuts(solved) -> None:
     assert bounds[-1] == 146  # the week's optimum (test_the_mip_proves_a_small_week_optimal)
     assert bounds[-1] <= np.dot(r.cost, values) + r.offset
     assert len(bounds) >= 4
+
+
+def test_the_root_s_cuts_raise_the_lp_bound_and_stay_below_the_roster(solved) -> None:
+    """``root_bound``: the root alone, each rise once, from the LP's bound to a roster's at most."""
+    _, values, r = solved
+    bounds: list[float] = []
+    BoundSolver().root_bound(r, 60.0, bounds.append)
+    lp = BoundSolver().lower_bound(r, 30)
+    assert lp is not None and bounds
+    assert bounds == sorted(set(bounds)) and all(b == int(b) for b in bounds)
+    assert lp <= bounds[-1] <= np.dot(r.cost, values) + r.offset
+    assert bounds[-1] > lp  # on lighthouse-small the cuts find more than the LP knows (141 -> 146)
+
+
+@pytest.mark.parametrize(("patients_below", "kind"), [(1_000, "root"), (None, "lp")])
+def test_middle_sized_weeks_bound_by_the_root_and_its_cuts(
+    monkeypatch: pytest.MonkeyPatch, patients_below: int | None, kind: str
+) -> None:
+    """From MIP_BELOW to ROOT_CUTS_BELOW patients the thread runs ``root_bound`` where it ran the LP.
+
+    Both are faked to an absurd bound, told apart by its value; mip_below=None stands in
+    for a week above MIP_BELOW (lighthouse-small has 24 patients).
+    """
+    monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
+
+    def root(self, r, limit, on_bound) -> None:
+        on_bound(20_000.0)
+
+    monkeypatch.setattr(relaxation.BoundSolver, "root_bound", root)
+    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts_below=patients_below)
+    result = solve(load_scenario(SCENARIOS / "lighthouse-small.yaml"), options)
+    assert result.status == "OPTIMAL"
+    assert result.best_bound == {"root": 20_000.0, "lp": 10_000.0}[kind]
 
 
 def test_a_mip_roster_is_checked_exactly_before_it_counts(solved) -> None:
