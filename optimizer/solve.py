@@ -43,14 +43,16 @@ core the search needed: bounds 2-8 higher, rosters 1.5 % worse over three seeds,
 Riverbend (80 patients) 438 / 436 / 438 against 438 / 436 / 436, so those keep the LP.
 """
 
-ROOT_CUTS_BELOW = 500
-"""Patients below which (from ``MIP_BELOW``) the bound thread runs HiGHS's root and its cuts, not the LP.
+ROOT_CUTS = range(200, 500)
+"""Patients for which the bound thread runs HiGHS's root node and its cuts in place of the LP alone.
 
 Measured (AMD EPYC, 2 CP-SAT workers beside it, 60 s, seed 0; benchmarks/JOURNAL.md, "Root
 cuts for the bound"): 400 patients, bounds 7-10 higher (2,078 / 2,110 / 2,093 against 2,071 /
-2,100 / 2,085) and rosters within the spread of single runs (6,528 against 6,523 in sum); 120
-patients, one bound of four one higher and rosters no worse. Not measured above 400: at
-1,500 the LP alone takes most of the time, and a root whose LP does not finish gives no bound.
+2,100 / 2,085) and rosters within the spread of single runs (6,528 against 6,523 in sum). At
+120 patients the root took the core for most of the minute for one bound of four one point
+higher, and through the benchmark Riverbend (80) lost its proof: those keep the LP. Not
+measured above 400: at 1,500 the LP alone takes most of the time, and a root whose LP does
+not finish gives no bound.
 """
 
 
@@ -70,7 +72,7 @@ class SolveOptions:
     stall: float | None = None  # stop after this many seconds without a better roster
     lp_bound: bool = True  # also bound the objective by the LP relaxation, solved by HiGHS (relaxation.py)
     mip_below: int | None = MIP_BELOW  # patients below which HiGHS solves the model as a MIP; None: never
-    root_cuts_below: int | None = ROOT_CUTS_BELOW  # ... below which (if no MIP) its root's cuts; None: never
+    root_cuts: range | None = ROOT_CUTS  # patient counts for which HiGHS's root cuts bound it; None: never
     restrict_from: int | None = RESTRICT_FROM  # patients from which home blocks go first; None: never
     appointments_by_block: bool = True  # place appointments per block where exact (model.py); False: slots
 
@@ -394,7 +396,7 @@ class _BoundThread:
     a bound (400 patients: first rosters at 7.7–20.1 s with the LP from the start,
     10.9–13.0 s for the reference peer without it).
 
-    With ``kind`` "root" (weeks from ``MIP_BELOW`` to ``ROOT_CUTS_BELOW`` patients) HiGHS's
+    With ``kind`` "root" (weeks of ``ROOT_CUTS`` patients) HiGHS's
     root node with its rounds of cuts takes the LP's place, on the same rows and from the
     same moment, each rise of its bound reported as it comes.
 
@@ -643,7 +645,7 @@ def solve(
             kind: BoundKind = "lp"
             if small and options.resolved_workers() > 1:
                 kind = "mip"
-            elif not small and options.root_cuts_below is not None and patients < options.root_cuts_below:
+            elif options.root_cuts is not None and patients in options.root_cuts:
                 kind = "root"
             leave_out = [built.rule_rows[rule] for rule in LP_LEAVES_OUT]
             bounding = _BoundThread(built.model, options.time_limit, watcher, kind, leave_out)

@@ -126,11 +126,11 @@ def test_each_rule_s_rows_are_its_own_and_in_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("mip_below", "root_cuts_below", "left_out"),
-    [(None, None, True), (None, 1_000, True), (1_000, None, False)],
+    ("mip_below", "root_cuts", "left_out"),
+    [(None, None, True), (None, range(1, 100), True), (1_000, None, False)],
 )
 def test_the_lp_leaves_rules_out_and_the_mip_keeps_them(
-    monkeypatch: pytest.MonkeyPatch, mip_below: int | None, root_cuts_below: int | None, left_out: bool
+    monkeypatch: pytest.MonkeyPatch, mip_below: int | None, root_cuts: range | None, left_out: bool
 ) -> None:
     """The bound thread's LP and root go without LP_LEAVES_OUT's rows; the MIP keeps all."""
     seen: list[list[range]] = []
@@ -142,9 +142,7 @@ def test_the_lp_leaves_rules_out_and_the_mip_keeps_them(
 
     monkeypatch.setattr(solve_module, "linearize", spy)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
-    solve(
-        scenario, SolveOptions(time_limit=3, workers=2, mip_below=mip_below, root_cuts_below=root_cuts_below)
-    )
+    solve(scenario, SolveOptions(time_limit=3, workers=2, mip_below=mip_below, root_cuts=root_cuts))
     assert len(seen) == 1
     assert bool(seen[0]) is left_out
 
@@ -164,7 +162,7 @@ def test_a_bound_meeting_the_incumbent_stops_the_search(monkeypatch: pytest.Monk
     """
     monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
     started = time.monotonic()
-    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts_below=None)  # the LP alone
+    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts=None)  # the LP alone
     result = solve(load_scenario(SCENARIOS / "lighthouse-small.yaml"), options)
     assert time.monotonic() - started < 30
     assert result.status == "OPTIMAL"
@@ -240,14 +238,16 @@ def test_the_root_s_cuts_raise_the_lp_bound_and_stay_below_the_roster(solved) ->
     assert bounds[-1] > lp  # on lighthouse-small the cuts find more than the LP knows (141 -> 146)
 
 
-@pytest.mark.parametrize(("patients_below", "kind"), [(1_000, "root"), (None, "lp")])
+@pytest.mark.parametrize(
+    ("patients", "kind"), [(range(1, 100), "root"), (range(100, 500), "lp"), (None, "lp")]
+)
 def test_middle_sized_weeks_bound_by_the_root_and_its_cuts(
-    monkeypatch: pytest.MonkeyPatch, patients_below: int | None, kind: str
+    monkeypatch: pytest.MonkeyPatch, patients: range | None, kind: str
 ) -> None:
-    """From MIP_BELOW to ROOT_CUTS_BELOW patients the thread runs ``root_bound`` where it ran the LP.
+    """For ROOT_CUTS patient counts the thread runs ``root_bound`` where it ran the LP.
 
-    Both are faked to an absurd bound, told apart by its value; mip_below=None stands in
-    for a week above MIP_BELOW (lighthouse-small has 24 patients).
+    Both are faked to an absurd bound, told apart by its value; mip_below=None and a range
+    around lighthouse-small's 24 patients stand in for a week of 200-499.
     """
     monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
 
@@ -255,7 +255,7 @@ def test_middle_sized_weeks_bound_by_the_root_and_its_cuts(
         on_bound(20_000.0)
 
     monkeypatch.setattr(relaxation.BoundSolver, "root_bound", root)
-    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts_below=patients_below)
+    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts=patients)
     result = solve(load_scenario(SCENARIOS / "lighthouse-small.yaml"), options)
     assert result.status == "OPTIMAL"
     assert result.best_bound == {"root": 20_000.0, "lp": 10_000.0}[kind]
