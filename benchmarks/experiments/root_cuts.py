@@ -11,34 +11,42 @@ after 900 s. Arms, each a solve through ``solve``:
   each rise of its bound reported as it comes (``BoundSolver.root_bound``; what ships for
   ``ROOT_CUTS`` patient counts, here at any size);
 - ``root-all``: the root with every row;
-- ``root-now``: the root with every row, started with the solve.
+- ``root-now``: the root with every row, started with the solve;
+- ``root-early``: the root on the LP's rows, started with the solve.
 
 Run: cd benchmarks/experiments && ../../.venv/bin/python root_cuts.py L --arms lp,root,root-all,root-now
+A week outside the suites: ``root_cuts.py --scenario FILE --arms lp,root`` (e.g. one written by
+``iop-roster generate --patients 800 --seed 7 -o /tmp/w800.yaml``).
 """
 
 from __future__ import annotations
 
+import argparse
+import sys
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
-from presolve import arms_main, solve_row
+from presolve import arms_main, row_heads, solve_row
 
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek
 from optimizer.relaxation import linearize
+from optimizer.scenario import load_scenario
 from optimizer.solve import SolveOptions
 
 shipped_run = solving._BoundThread._run
 EVERY_SIZE = range(solving.MIP_BELOW, 10**6)
 
 
-def _root_run(self: solving._BoundThread, now: bool) -> None:
-    """``_BoundThread._run`` with HiGHS's root on every row, from the start if ``now``."""
+def _root_run(self: solving._BoundThread, every_row: bool, now: bool) -> None:
+    """``_BoundThread._run`` with HiGHS's root, on every row if ``every_row``, from the start if ``now``."""
     started = time.monotonic()
     if not now:
         self.watcher.searching.wait(timeout=self.time_limit / 2)
     if self.solver.cancelled:
         return
-    relaxation = linearize(self.snapshot)
+    relaxation = linearize(self.snapshot, () if every_row else self.leave_out)
     left = self.time_limit - (time.monotonic() - started)
     if left > 0:
         self.solver.root_bound(relaxation, left, self._on_bound)
@@ -49,11 +57,12 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
     scenario = week.scenario()
     for arm in arms:
         solving._BoundThread._run = shipped_run
-        if arm in ("root-all", "root-now"):
+        if arm in ("root-all", "root-now", "root-early"):
+            every_row, now = arm != "root-early", arm != "root-all"
 
-            def run(self: solving._BoundThread, now: bool = arm == "root-now") -> None:
+            def run(self: solving._BoundThread, every_row: bool = every_row, now: bool = now) -> None:
                 if self.kind == "root":
-                    _root_run(self, now)
+                    _root_run(self, every_row, now)
                 else:
                     shipped_run(self)
 
@@ -62,5 +71,22 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
         solve_row(week, scenario, arm, SolveOptions(time_limit=seconds, workers=2, seed=seed, root_cuts=cuts))
 
 
+def one_file() -> None:
+    """The command line for one scenario file instead of the suites' families."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", type=Path, required=True)
+    parser.add_argument("--arms", default="lp,root")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    scenario = load_scenario(args.scenario)
+    week = SimpleNamespace(name=args.scenario.stem, scenario=lambda: scenario)
+    print(row_heads(args.seconds))
+    search(week, args.arms.split(","), args.seconds, args.seed)  # type: ignore[arg-type]
+
+
 if __name__ == "__main__":
-    arms_main(__doc__.splitlines()[0], "lp,root,root-all,root-now", 60.0, search)
+    if "--scenario" in sys.argv:
+        one_file()
+    else:
+        arms_main(__doc__.splitlines()[0], "lp,root,root-all,root-now", 60.0, search)
