@@ -406,12 +406,12 @@ class BoundSolver:
     ) -> None:
         """The MIP's root node alone: the LP raised by HiGHS's rounds of cuts, each rise reported.
 
-        Why: from 120 to 400 patients the LP alone is below what cuts know, and CP-SAT's own
-        root does not finish its LP in a minute at 400 (module docstring). HiGHS alone, its
-        root LP by interior point: L-400p-s1 2,072.7 -> 2,083 in 60 s, M-120p-s1 716.1
-        against CP-SAT's 715 after 900 s (benchmarks/JOURNAL.md, "Root cuts for the
-        bound"). No branching and no heuristics: the search finds the rosters, and on two
-        cores the thread competes with it. The bound is HiGHS's, like ``branch_and_bound``'s.
+        Why: on 400-patient weeks the LP alone is well below what cuts know, and CP-SAT's own
+        root does not finish its LP in a minute there (module docstring). HiGHS alone, its
+        root LP by interior point: L-400p-s1 2,072.7 -> 2,083 in 60 s (benchmarks/JOURNAL.md,
+        "root cuts for the bound"). No branching and no heuristics: the search finds the
+        rosters, and on two cores the thread competes with it. The bound is HiGHS's, like
+        ``branch_and_bound``'s.
         """
         options = {"mip_max_nodes": 1, "mip_heuristic_effort": 0.0, "mip_lp_solver": "ipm"}
         self._mip(relaxation, time_limit, on_bound, None, options)
