@@ -281,6 +281,9 @@ MIP_MEMORY_MB = 1024
 """Growth of the process's resident memory at which the MIP search stops (its tree grows
 about 2 MB a second on 30 patients: 1 GB after eight minutes); its bound so far stands."""
 
+ROOT_NODE_ONLY: dict[str, object] = {"mip_max_nodes": 1, "mip_heuristic_effort": 0.0}
+"""HiGHS's MIP stopped after its root node, without heuristics: its cuts' bound, no search."""
+
 
 def _resident_mb() -> float | None:
     """Resident memory of this process in MB, or None where /proc is not available."""
@@ -413,8 +416,7 @@ class BoundSolver:
         rosters, and on two cores the thread competes with it. The bound is HiGHS's, like
         ``branch_and_bound``'s.
         """
-        options = {"mip_max_nodes": 1, "mip_heuristic_effort": 0.0, "mip_lp_solver": "ipm"}
-        self._mip(relaxation, time_limit, on_bound, None, options)
+        self._mip(relaxation, time_limit, on_bound, None, {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"})
 
     def _mip(
         self,

@@ -46,13 +46,14 @@ Riverbend (80 patients) 438 / 436 / 438 against 438 / 436 / 436, so those keep t
 ROOT_CUTS = range(200, 500)
 """Patients for which the bound thread runs HiGHS's root node and its cuts in place of the LP alone.
 
-Measured (AMD EPYC, 2 CP-SAT workers beside it, 60 s, seeds 0 and 1; benchmarks/JOURNAL.md,
-"root cuts for the bound"): 400 patients, bounds 7-10 higher (seed 0: 2,078 / 2,110 / 2,093
-against 2,071 / 2,100 / 2,085) and rosters within the spread of single runs (6,528 against
-6,523 in sum). At 120 patients the root took the core for most of the minute for one bound
-of four one point higher, and through the benchmark Riverbend (80) lost its proof; at 800
-the root's cuts added nothing in the time its LP left them; at 1,500 the LP alone takes
-most of the time, and a root whose LP does not finish gives no bound. Those keep the LP.
+Measured (AMD EPYC, 2 CP-SAT workers beside it, 60 s, seeds 0-2; benchmarks/JOURNAL.md,
+"root cuts for the bound"): 400 patients, bounds 8-10 higher in nine runs of nine (2,081 /
+2,108-2,110 / 2,093 against 2,071 / 2,100 / 2,085) and rosters within the spread of single
+runs (19,583 against 19,568 in sum). At 120 patients the root took the core for most of
+the minute for one bound of four one point higher, and through the benchmark Riverbend (80)
+lost its proof; at 800 the root's cuts added nothing in the time its LP left them; at 1,500
+the LP alone takes most of the time, and a root whose LP does not finish gives no bound.
+Those keep the LP.
 """
 
 

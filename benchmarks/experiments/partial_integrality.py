@@ -26,7 +26,7 @@ from mip_of_model import _tracer
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.relaxation import linearize
+from optimizer.relaxation import ROOT_NODE_ONLY, linearize
 
 
 def kinds(built: RosterModel) -> list[str]:
@@ -72,9 +72,8 @@ def main() -> None:
             h.setOptionValue("output_flag", False)
             h.setOptionValue("time_limit", args.seconds)
             h.setOptionValue("mip_rel_gap", 0.0)
-            if args.root:
-                h.setOptionValue("mip_max_nodes", 1)
-                h.setOptionValue("mip_heuristic_effort", 0.0)
+            for key, value in (ROOT_NODE_ONLY if args.root else {}).items():
+                h.setOptionValue(key, value)
             for option in args.highs:
                 key, _, value = option.partition("=")
                 h.setOptionValue(key, value)

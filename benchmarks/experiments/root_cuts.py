@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,25 +30,11 @@ from presolve import arms_main, row_heads, solve_row
 
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek
-from optimizer.relaxation import linearize
 from optimizer.scenario import load_scenario
 from optimizer.solve import SolveOptions
 
 shipped_run = solving._BoundThread._run
 EVERY_SIZE = range(solving.MIP_BELOW, 10**6)
-
-
-def _root_run(self: solving._BoundThread, every_row: bool, now: bool) -> None:
-    """``_BoundThread._run`` with HiGHS's root, on every row if ``every_row``, from the start if ``now``."""
-    started = time.monotonic()
-    if not now:
-        self.watcher.searching.wait(timeout=self.time_limit / 2)
-    if self.solver.cancelled:
-        return
-    relaxation = linearize(self.snapshot, () if every_row else self.leave_out)
-    left = self.time_limit - (time.monotonic() - started)
-    if left > 0:
-        self.solver.root_bound(relaxation, left, self._on_bound)
 
 
 def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
@@ -62,9 +47,11 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
 
             def run(self: solving._BoundThread, every_row: bool = every_row, now: bool = now) -> None:
                 if self.kind == "root":
-                    _root_run(self, every_row, now)
-                else:
-                    shipped_run(self)
+                    if every_row:
+                        self.leave_out = ()
+                    if now:  # nothing else waits on it: the thread starts at once
+                        self.watcher.searching.set()
+                shipped_run(self)
 
             solving._BoundThread._run = run
         cuts = None if arm == "lp" else EVERY_SIZE
