@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from .instance import Instance
 from .model import Guard, RosterModel
-from .relaxation import BoundSolver, linearize, snapshot
+from .relaxation import BoundSolver, Relaxation, linearize, snapshot
 from .restriction import ONE_FAMILY_BELOW, RESTRICT_FROM, one_family_per_block, restricted_model
 from .roster import Roster, Session, SolverInfo
 from .scenario import Scenario
@@ -42,6 +42,11 @@ rosters within 0-4 of before. At 120 patients its root cuts took the whole minut
 core the search needed: bounds 2-8 higher, rosters 1.5 % worse over three seeds, and
 Riverbend (80 patients) 438 / 436 / 438 against 438 / 436 / 436, so those keep the LP.
 """
+
+SETTLED_S = 1.0
+"""Seconds a better roster must stand before the small weeks' MIP starts again below it (``_BoundThread``)."""
+ROUND_S = 10.0
+"""Seconds the small weeks' MIP runs before it may start again below a better roster (``_BoundThread``)."""
 
 ROOT_CUTS = range(200, 500)
 """Patients for which the bound thread runs HiGHS's root node and its cuts in place of the LP alone.
@@ -403,9 +408,9 @@ class _BoundThread:
 
     With ``kind`` "mip" (weeks below ``MIP_BELOW`` patients, whose first roster comes within a
     second anyway) HiGHS solves the linearized model as a MIP from the start and for the
-    whole time: its bounds reach the watcher as they rise, and each roster it finds that
-    beats the incumbent is checked by CP-SAT with every variable fixed (``_checked``)
-    before the watcher adopts it.
+    whole time, below the best roster known (``_rounds``): its bounds reach the watcher as
+    they rise, and each roster it finds that beats the incumbent is checked by CP-SAT with
+    every variable fixed (``_checked``) before the watcher adopts it.
     """
 
     def __init__(
@@ -438,7 +443,7 @@ class _BoundThread:
             if left <= 0:
                 return
             if self.kind == "mip":
-                self.solver.branch_and_bound(relaxation, left, self._on_bound, self._on_solution)
+                self._rounds(relaxation, started)
                 return
             if self.kind == "root":
                 self.solver.root_bound(relaxation, left, self._on_bound)
@@ -449,6 +454,53 @@ class _BoundThread:
             return
         if bound is not None:
             self._on_bound(bound)
+
+    def _rounds(self, relaxation: Relaxation, started: float) -> None:
+        """HiGHS's MIP below the best roster known, started again each time a better one settles.
+
+        Why: told the search's roster, the MIP looks only below it and proves it optimal
+        by finding nothing there, which took HiGHS alone 0.9-2.9 s on the S weeks whose
+        optimum it was given (S-30p-s2: 2.9 s, against 23.6 s for the MIP without it;
+        benchmarks/JOURNAL.md, "HiGHS's MIP below the search's roster"). A round ends
+        when ``_settled_below`` says so; restarting at every better roster threw away trees
+        that would have ended on their own (S-30p-s1 and lighthouse-small proven 2-3x later).
+        """
+        while not self.solver.cancelled:
+            left = self.time_limit - (time.monotonic() - started)
+            if left <= 0:
+                return
+            incumbent = self.watcher.objective if relaxation.integral_objective else None
+            if not self.solver.branch_and_bound(
+                relaxation, left, self._on_bound, self._on_solution, incumbent, self._settled_below(incumbent)
+            ):
+                return
+
+    def _settled_below(self, incumbent: float | None) -> Callable[[], bool]:
+        """A round's ``stop``: once it has run ``ROUND_S`` and a better roster has stood ``SETTLED_S``.
+
+        Only a roster one whole step above the best bound ends a round: HiGHS then has a
+        single step to prove, which the row below the roster makes quick, where a round
+        started again farther from the proof loses the tree's bound (S-30p-s3 and the
+        60-patient weeks: 1-3 points). Plain attribute reads, no lock: HiGHS polls this
+        very often, and a read a moment stale only starts the next round a moment later.
+        """
+        watcher = self.watcher
+        round_started = time.monotonic()
+
+        def settled() -> bool:
+            objective, improved = watcher.objective, watcher.improved
+            bound = watcher.bound
+            return (
+                time.monotonic() - round_started >= ROUND_S
+                and objective is not None
+                and improved is not None
+                and bound is not None
+                and objective - bound <= 1.0
+                and (incumbent is None or objective < incumbent - 0.5)
+                and time.monotonic() - improved >= SETTLED_S
+            )
+
+        return settled
 
     def _on_bound(self, bound: float) -> None:
         if not self.solver.cancelled:

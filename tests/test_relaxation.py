@@ -185,7 +185,7 @@ def test_a_solve_returns_only_once_highs_has_stopped(monkeypatch: pytest.MonkeyP
     """
     left = threading.Event()
 
-    def slow(self, relaxation, limit, on_bound, on_solution) -> None:
+    def slow(self, relaxation, limit, on_bound, on_solution, *cutoff) -> None:
         time.sleep(2.5)
         left.set()
 
@@ -224,6 +224,39 @@ def test_the_mip_reports_each_round_of_root_cuts(solved) -> None:
     assert bounds[-1] == 146  # the week's optimum (test_the_mip_proves_a_small_week_optimal)
     assert bounds[-1] <= np.dot(r.cost, values) + r.offset
     assert len(bounds) >= 4
+
+
+def test_the_mip_below_a_roster_proves_it_or_finds_a_better_one(solved) -> None:
+    """``better_than``: nothing below the optimum (146) proves it; below 147 the MIP finds 146.
+
+    Every bound stays at or under the roster it was told, and a ``stop`` that says so at
+    once ends the MIP, which says it was stopped.
+    """
+    _, _, r = solved
+    bounds: list[float] = []
+    found: list[float] = []
+    stopped = BoundSolver().branch_and_bound(r, 60.0, bounds.append, lambda o, x: found.append(o), 146.0)
+    assert not stopped and bounds[-1] == 146 and not found
+    assert all(b <= 146 for b in bounds)
+    bounds.clear()
+    stopped = BoundSolver().branch_and_bound(r, 60.0, bounds.append, lambda o, x: found.append(o), 147.0)
+    assert not stopped and bounds[-1] == 146 and min(found) == pytest.approx(146)
+    assert BoundSolver().branch_and_bound(r, 60.0, bounds.append, lambda o, x: None, 147.0, lambda: True)
+
+
+@pytest.mark.parametrize(
+    ("objective", "bound", "ends"),
+    [(199.0, 198.0, True), (199.0, 197.0, False), (200.0, 199.0, False), (None, None, False)],
+)
+def test_a_mip_round_ends_for_a_better_roster_one_step_from_the_bound(
+    monkeypatch: pytest.MonkeyPatch, objective: float | None, bound: float | None, ends: bool
+) -> None:
+    """The round below 200 ends for a settled roster of 199 with the bound at 198, not farther, not worse."""
+    monkeypatch.setattr(solve_module, "ROUND_S", 0.0)
+    monkeypatch.setattr(solve_module, "SETTLED_S", 0.0)
+    watcher = SimpleNamespace(objective=objective, improved=time.monotonic(), bound=bound)
+    stop = solve_module._BoundThread._settled_below(SimpleNamespace(watcher=watcher), 200.0)
+    assert stop() is ends
 
 
 def test_the_root_s_cuts_raise_the_lp_bound_and_stay_below_the_roster(solved) -> None:
@@ -282,7 +315,7 @@ def test_the_mip_roster_is_adopted_and_a_broken_one_ignored(monkeypatch: pytest.
     _, values, r = solved
     price = float(np.dot(r.cost, values) + r.offset)
 
-    def fake(self, relaxation, limit, on_bound, on_solution) -> None:
+    def fake(self, relaxation, limit, on_bound, on_solution, *cutoff) -> None:
         on_solution(-1.0, np.zeros_like(values))
         on_solution(price, values)
         on_bound(price)
