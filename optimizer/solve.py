@@ -463,9 +463,9 @@ class _BoundThread:
         optimum it was given (S-30p-s2: 2.9 s, against 23.6 s for the MIP without it;
         benchmarks/JOURNAL.md, "HiGHS's MIP below the search's roster"). Through ``solve``
         S-30p-s2 was proven at 15-41 s (mean 28, nine runs) against 37-45 s (mean 40, ten),
-        S-30p-s1 and lighthouse-small as before. A round ends
-        when ``_settled_below`` says so; restarting at every better roster threw away trees
-        that would have ended on their own (S-30p-s1 and lighthouse-small proven 2-3x later).
+        S-30p-s1 and lighthouse-small as before. A round ends when ``_settled_below`` says
+        so; restarting at every better roster threw away trees that would have ended on
+        their own (S-30p-s1 and lighthouse-small proven 2-3x later).
         """
         while not self.solver.cancelled:
             left = self.time_limit - (time.monotonic() - started)
