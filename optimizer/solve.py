@@ -47,6 +47,8 @@ SETTLED_S = 1.0
 """Seconds a better roster must stand before the small weeks' MIP starts again below it (``_BoundThread``)."""
 ROUND_S = 10.0
 """Seconds the small weeks' MIP runs before it may start again below a better roster (``_BoundThread``)."""
+NEAR_STEPS = 1.0
+"""How far above the best bound a better roster may be for the small weeks' MIP to start again below it."""
 
 ROOT_CUTS = range(200, 500)
 """Patients for which the bound thread runs HiGHS's root node and its cuts in place of the LP alone.
@@ -462,7 +464,7 @@ class _BoundThread:
         by finding nothing there, which took HiGHS alone 0.9-2.9 s on the S weeks whose
         optimum it was given (S-30p-s2: 2.9 s, against 23.6 s for the MIP without it;
         benchmarks/JOURNAL.md, "HiGHS's MIP below the search's roster"). Through ``solve``
-        S-30p-s2 was proven at 15-41 s (mean 28, nine runs) against 37-45 s (mean 40, ten),
+        S-30p-s2 was proven at 15-41 s (mean 27, twelve runs) against 37-45 s (mean 40, 13),
         S-30p-s1 and lighthouse-small as before. A round ends when ``_settled_below`` says
         so; restarting at every better roster threw away trees that would have ended on
         their own (S-30p-s1 and lighthouse-small proven 2-3x later).
@@ -480,11 +482,12 @@ class _BoundThread:
     def _settled_below(self, incumbent: float | None) -> Callable[[], bool]:
         """A round's ``stop``: once it has run ``ROUND_S`` and a better roster has stood ``SETTLED_S``.
 
-        Only a roster one whole step above the best bound ends a round: HiGHS then has a
-        single step to prove, which the row below the roster makes quick, where a round
-        started again farther from the proof loses the tree's bound (S-30p-s3 and the
-        60-patient weeks: 1-3 points). Plain attribute reads, no lock: HiGHS polls this
-        very often, and a read a moment stale only starts the next round a moment later.
+        Only a roster within ``NEAR_STEPS`` (one whole step) of the best bound ends a
+        round: HiGHS then has a single step to prove, which the row below the roster makes
+        quick, where a round started again farther from the proof loses the tree's bound
+        (S-30p-s3 and the 60-patient weeks: 1-3 points). Plain attribute reads, no lock:
+        HiGHS polls this very often, and a read a moment stale only starts the next round
+        a moment later.
         """
         watcher = self.watcher
         round_started = time.monotonic()
@@ -497,7 +500,7 @@ class _BoundThread:
                 and objective is not None
                 and improved is not None
                 and bound is not None
-                and objective - bound <= 1.0
+                and objective - bound <= NEAR_STEPS
                 and (incumbent is None or objective < incumbent - 0.5)
                 and time.monotonic() - improved >= SETTLED_S
             )

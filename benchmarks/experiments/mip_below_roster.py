@@ -1,7 +1,8 @@
 """Experiment: the small weeks' MIP below the search's roster (as shipped) against one plain MIP (as before).
 
 ``rounds``: ``_BoundThread._rounds`` as shipped, HiGHS's MIP with the row ``objective <=
-roster - 1``, started again below a better roster one step above the bound; ``plain``: one
+roster - 1``, started again below a better roster at most ``NEAR_STEPS`` above the bound
+(``rounds:N``: N instead); ``plain``: one
 MIP without the row for the whole time (the code before it). Per week, arm and seed: when
 the search's final roster was found, when the solve proved it, and its roster and bound.
 
@@ -21,6 +22,7 @@ from optimizer.relaxation import Relaxation
 from optimizer.solve import Progress, SolveOptions, solve
 
 shipped_rounds = solving._BoundThread._rounds
+shipped_near = solving.NEAR_STEPS
 
 
 def plain(self: solving._BoundThread, relaxation: Relaxation, started: float) -> None:
@@ -44,7 +46,9 @@ def main() -> None:
         scenario = weeks[name].scenario()
         for seed in [int(s) for s in args.seeds.split(",")]:
             for arm in args.arms.split(","):
-                solving._BoundThread._rounds = {"plain": plain, "rounds": shipped_rounds}[arm]
+                kind, _, near = arm.partition(":")
+                solving._BoundThread._rounds = {"plain": plain, "rounds": shipped_rounds}[kind]
+                solving.NEAR_STEPS = float(near) if near else shipped_near
                 found: list[float] = []
                 started = time.monotonic()
 
