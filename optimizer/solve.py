@@ -493,16 +493,17 @@ class _BoundThread:
         round_started = time.monotonic()
 
         def settled() -> bool:
-            objective, improved = watcher.objective, watcher.improved
-            bound = watcher.bound
+            now = time.monotonic()
+            if now - round_started < ROUND_S:  # most polls end here, before reading the watcher
+                return False
+            objective, improved, bound = watcher.objective, watcher.improved, watcher.bound
             return (
-                time.monotonic() - round_started >= ROUND_S
-                and objective is not None
+                objective is not None
                 and improved is not None
                 and bound is not None
                 and objective - bound <= NEAR_STEPS
                 and (incumbent is None or objective < incumbent - 0.5)
-                and time.monotonic() - improved >= SETTLED_S
+                and now - improved >= SETTLED_S
             )
 
         return settled
