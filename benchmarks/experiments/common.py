@@ -16,9 +16,10 @@ from optimizer.model import RosterModel
 from optimizer.solve import TUNED_PORTFOLIOS, configure
 
 
-def weeks_by_name() -> dict[str, BenchWeek]:
-    """Every week of every family of benchmarks/suites.yaml, by name (e.g. ``M-120p-s1``)."""
-    return {w.name: w for w in select(load_suites(), ["all"])}
+def weeks_by_name(week_seeds: list[int] | None = None) -> dict[str, BenchWeek]:
+    """Every week of every family of benchmarks/suites.yaml, by name (e.g. ``M-120p-s1``);
+    with ``week_seeds``, the families' weeks of those seeds instead (as ``bench --week-seeds``)."""
+    return {w.name: w for w in select(load_suites(week_seeds=week_seeds), ["all"])}
 
 
 def tuned_solver(seed: int, seconds: float) -> cp_model.CpSolver:

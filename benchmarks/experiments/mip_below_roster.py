@@ -3,8 +3,10 @@
 ``rounds``: ``_BoundThread._rounds`` as shipped, HiGHS's MIP with the row ``objective <=
 roster - 1``, started again below a better roster at most ``NEAR_STEPS`` above the bound
 (``rounds:N``: N instead); ``plain``: one
-MIP without the row for the whole time (the code before it). Per week, arm and seed: when
-the search's final roster was found, when the solve proved it, and its roster and bound.
+MIP without the row for the whole time (the code before it); ``ladder``: probes of the
+bound (``ladder``'s docstring; left out, benchmarks/JOURNAL.md 2026-12-06 morning), each
+round printed. Per week, arm and seed: when the search's final roster was found, when the
+solve proved it, and its roster and bound. ``--week-seeds``: the weeks of other seeds.
 
 Run: cd benchmarks/experiments && ../../.venv/bin/python mip_below_roster.py S-30p-s2 \
         --arms plain,rounds --seeds 3,4,5
@@ -13,7 +15,9 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python mip_below_roster.py S-3
 from __future__ import annotations
 
 import argparse
+import math
 import time
+from collections.abc import Callable
 
 from common import weeks_by_name
 
@@ -32,14 +36,70 @@ def plain(self: solving._BoundThread, relaxation: Relaxation, started: float) ->
         self.solver.branch_and_bound(relaxation, left, self._on_bound, self._on_solution)
 
 
+PROBE_AFTER = 5.0
+"""Seconds the first round runs before the ladder may start probing."""
+PROBE_WITHIN = 4.0
+"""How far above the best bound a roster may be for the ladder to probe (row ``objective <= bound``)."""
+
+
+def ladder(self: solving._BoundThread, relaxation: Relaxation, started: float) -> None:
+    """The first round below the roster; then rounds below ``min(roster, bound + 1)``.
+
+    A probe (the row ``objective <= bound``) either finds nothing, which raises the bound
+    one step, or a roster worth the bound, which is optimal. Probes only within
+    ``PROBE_WITHIN`` of the roster: a probe caps what it reports at one step.
+    """
+    watcher = self.watcher
+    first = True
+    while not self.solver.cancelled:
+        left = self.time_limit - (time.monotonic() - started)
+        if left <= 0:
+            return
+        incumbent = watcher.objective if relaxation.integral_objective else None
+        bound = watcher.bound
+        target = incumbent
+        if not first and incumbent is not None and bound is not None and incumbent - bound <= PROBE_WITHIN:
+            target = min(incumbent, math.ceil(bound - 1e-6) + 1)
+        round_started = time.monotonic()
+        settled = self._settled_below(incumbent)
+
+        def stop(
+            first: bool = first,
+            target: float | None = target,
+            round_started: float = round_started,
+            settled: Callable[[], bool] = settled,
+        ) -> bool:
+            now = time.monotonic()
+            objective, bound = watcher.objective, watcher.bound
+            if objective is None or bound is None:
+                return False
+            if first:
+                probe = now - round_started >= PROBE_AFTER and 2 <= objective - bound <= PROBE_WITHIN
+                return probe or settled()
+            return target is not None and bound >= target - 1e-6  # proven elsewhere
+
+        solver = self.solver
+        t0 = time.monotonic() - started
+        ended = solver.branch_and_bound(relaxation, left, self._on_bound, self._on_solution, target, stop)
+        print(
+            f"    round {t0:.1f}-{time.monotonic() - started:.1f} s: roster {incumbent} bound {bound} "
+            f"target {target} -> bound {watcher.bound} roster {watcher.objective}, stopped {ended}",
+            flush=True,
+        )
+        if not ended and target == incumbent:  # the MIP ended on its own: nothing below the roster
+            return
+        first = False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("weeks", nargs="+")
     parser.add_argument("--arms", default="plain,rounds")
     parser.add_argument("--seeds", default="3,4,5")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
     args = parser.parse_args()
-    weeks = weeks_by_name()
+    weeks = weeks_by_name([int(s) for s in args.week_seeds.split(",")] if args.week_seeds else None)
     print("| week | arm | seed | final roster found (s) | proven (s) | roster | bound |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for name in args.weeks:
@@ -47,7 +107,8 @@ def main() -> None:
         for seed in [int(s) for s in args.seeds.split(",")]:
             for arm in args.arms.split(","):
                 kind, _, near = arm.partition(":")
-                solving._BoundThread._rounds = {"plain": plain, "rounds": shipped_rounds}[kind]
+                arms = {"plain": plain, "rounds": shipped_rounds, "ladder": ladder}
+                solving._BoundThread._rounds = arms[kind]
                 solving.NEAR_STEPS = float(near) if near else shipped_near
                 found: list[float] = []
                 started = time.monotonic()
