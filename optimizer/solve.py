@@ -473,7 +473,10 @@ class _BoundThread:
             left = self.time_limit - (time.monotonic() - started)
             if left <= 0:
                 return
-            incumbent = self.watcher.objective if relaxation.integral_objective else None
+            if not relaxation.integral_objective:  # no row below a roster to start again at: one MIP
+                self.solver.branch_and_bound(relaxation, left, self._on_bound, self._on_solution)
+                return
+            incumbent = self.watcher.objective
             if not self.solver.branch_and_bound(
                 relaxation, left, self._on_bound, self._on_solution, incumbent, self._settled_below(incumbent)
             ):

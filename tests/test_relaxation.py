@@ -259,6 +259,33 @@ def test_a_mip_round_ends_for_a_better_roster_one_step_from_the_bound(
     assert stop() is ends
 
 
+@pytest.mark.parametrize(
+    ("integral", "calls"), [(True, [(200.0, True), (199.0, True)]), (False, [(None, False)])]
+)
+def test_mip_rounds_start_below_the_roster_only_for_an_integral_objective(
+    integral: bool, calls: list[tuple[float | None, bool]]
+) -> None:
+    """Each round below the roster known when it starts; without whole steps, one MIP with no row or stop."""
+    seen: list[tuple[float | None, bool]] = []
+    watcher = SimpleNamespace(objective=200.0)
+
+    def branch_and_bound(relaxation, left, on_bound, on_solution, better_than=None, stop=None) -> bool:
+        seen.append((better_than, stop is not None))
+        watcher.objective = 199.0  # the search found better while this round ran
+        return len(seen) == 1  # the first round stopped by its ``stop``, the second ended on its own
+
+    thread = SimpleNamespace(
+        solver=SimpleNamespace(cancelled=False, branch_and_bound=branch_and_bound),
+        watcher=watcher,
+        time_limit=60.0,
+        _on_bound=None,
+        _on_solution=None,
+        _settled_below=lambda incumbent: lambda: False,
+    )
+    solve_module._BoundThread._rounds(thread, SimpleNamespace(integral_objective=integral), time.monotonic())
+    assert seen == [(b, bool(stop)) for b, stop in calls]
+
+
 def test_the_root_s_cuts_raise_the_lp_bound_and_stay_below_the_roster(solved) -> None:
     """``root_bound``: the root alone, each rise once, from the LP's bound to a roster's at most."""
     _, values, r = solved
