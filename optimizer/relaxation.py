@@ -414,7 +414,11 @@ class BoundSolver:
         return self._mip(relaxation, time_limit, on_bound, on_solution, {}, better_than, stop)
 
     def root_bound(
-        self, relaxation: Relaxation, time_limit: float, on_bound: Callable[[float], None]
+        self,
+        relaxation: Relaxation,
+        time_limit: float,
+        on_bound: Callable[[float], None],
+        stall: float | None = None,
     ) -> None:
         """The MIP's root node alone: the LP raised by HiGHS's rounds of cuts, each rise reported.
 
@@ -423,9 +427,21 @@ class BoundSolver:
         root LP by interior point: L-400p-s1 2,072.7 -> 2,083 in 60 s (benchmarks/JOURNAL.md,
         "root cuts for the bound"). No branching and no heuristics: the search finds the
         rosters, and on two cores the thread competes with it. The bound is HiGHS's, like
-        ``branch_and_bound``'s.
+        ``branch_and_bound``'s. ``stall``: end once no rise has been reported for that many
+        seconds (counted from the call), to give the core back to the search; on the
+        120-patient weeks the root's last rise came at 8-26 s and it then ran out the minute.
         """
-        self._mip(relaxation, time_limit, on_bound, None, {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"})
+        last = [time.monotonic()]
+
+        def rose(bound: float) -> None:
+            last[0] = time.monotonic()
+            on_bound(bound)
+
+        def stalled() -> bool:
+            return stall is not None and time.monotonic() - last[0] > stall
+
+        extra = {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"}
+        self._mip(relaxation, time_limit, rose, None, extra, stop=None if stall is None else stalled)
 
     def _mip(
         self,

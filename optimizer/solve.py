@@ -30,7 +30,7 @@ from .strengthen import STRENGTHENINGS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-BoundKind = Literal["lp", "root", "mip"]  # what the bound thread solves (_BoundThread)
+BoundKind = Literal["lp", "root", "early-root", "mip"]  # what the bound thread solves (_BoundThread)
 
 MIP_BELOW = 80
 """Patients below which the relaxation thread solves the model as a MIP, not only its LP.
@@ -40,7 +40,8 @@ CP-SAT"): 30 patients, two of four weeks proven optimal at 4.8 and 6.6 s (before
 bounds equal or higher on the others; 60 patients at slack 0, bounds 6-14 higher and
 rosters within 0-4 of before. At 120 patients its root cuts took the whole minute on a
 core the search needed: bounds 2-8 higher, rosters 1.5 % worse over three seeds, and
-Riverbend (80 patients) 438 / 436 / 438 against 438 / 436 / 436, so those keep the LP.
+Riverbend (80 patients) 438 / 436 / 438 against 438 / 436 / 436, so those run no MIP
+(``EARLY_ROOT``: its root node alone, until its bound stands).
 """
 
 SETTLED_S = 1.0
@@ -56,12 +57,26 @@ ROOT_CUTS = range(200, 500)
 Measured (AMD EPYC, 2 CP-SAT workers beside it, 60 s, seeds 0-2; benchmarks/JOURNAL.md,
 "root cuts for the bound"): 400 patients, bounds 8-10 higher in nine runs of nine (2,081 /
 2,108-2,110 / 2,093 against 2,071 / 2,100 / 2,085) and rosters within the spread of single
-runs (19,583 against 19,568 in sum). At 120 patients the root took the core for most of
-the minute for one bound of four one point higher, and through the benchmark Riverbend (80)
-lost its proof; at 800 the root's cuts added nothing in the time its LP left them; at 1,500
-the LP alone takes most of the time, and a root whose LP does not finish gives no bound.
-Those keep the LP.
+runs (19,583 against 19,568 in sum). At 120 patients this root (the LP's rows, after the
+first roster) took the core for most of the minute for one bound of four one point higher,
+and through the benchmark Riverbend (80) lost its proof: those run ``EARLY_ROOT``'s. At 800
+the root's cuts added nothing in the time its LP left them; at 1,500 the LP alone takes
+most of the time, and a root whose LP does not finish gives no bound. Those keep the LP.
 """
+
+EARLY_ROOT = range(MIP_BELOW, 200)
+"""Patients for which the bound thread runs the root and its cuts with every row, from the
+start of the solve, until its bound has stood ``ROOT_STALL_S``.
+
+Measured (Intel Xeon, 2 CP-SAT workers beside it, 60 s, seeds 0-2; benchmarks/JOURNAL.md,
+"HiGHS's root with every row on M"): against the LP alone, bounds 717 / 694 / 716 / 436 on
+M-120p-s1 / s2 / s3 and Riverbend (80 patients) against 715 / 694 / 715 / 436, rosters
+7,787 against 7,820 in sum, Riverbend proven in three runs of three at 26-42 s (38-59 s);
+M-120p-s1 720 / 723 / 720, within 0.5 % twice. The root with every row gets there where the
+LP's rows do not (715), and run for the whole minute it cost Riverbend its proof (437 twice).
+"""
+ROOT_STALL_S = 10.0
+"""Seconds without a rise of its bound after which ``EARLY_ROOT``'s root gives its core back."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class SolveOptions:
     lp_bound: bool = True  # also bound the objective by the LP relaxation, solved by HiGHS (relaxation.py)
     mip_below: int | None = MIP_BELOW  # patients below which HiGHS solves the model as a MIP; None: never
     root_cuts: range | None = ROOT_CUTS  # patient counts for which HiGHS's root cuts bound it; None: never
+    early_root: range | None = EARLY_ROOT  # patient counts for the root on every row at once; None: never
     restrict_from: int | None = RESTRICT_FROM  # patients from which home blocks go first; None: never
     appointments_by_block: bool = True  # place appointments per block where exact (model.py); False: slots
 
@@ -406,7 +422,9 @@ class _BoundThread:
 
     With ``kind`` "root" (weeks of ``ROOT_CUTS`` patients) HiGHS's
     root node with its rounds of cuts takes the LP's place, on the same rows and from the
-    same moment, each rise of its bound reported as it comes.
+    same moment, each rise of its bound reported as it comes. With ``kind`` "early-root"
+    (weeks of ``EARLY_ROOT`` patients) the root keeps every row, starts with the solve, and
+    ends once its bound has stood ``ROOT_STALL_S``.
 
     With ``kind`` "mip" (weeks below ``MIP_BELOW`` patients, whose first roster comes within a
     second anyway) HiGHS solves the linearized model as a MIP from the start and for the
@@ -427,7 +445,8 @@ class _BoundThread:
         self.time_limit = time_limit
         self.watcher = watcher
         self.kind = kind
-        self.leave_out = () if kind == "mip" else leave_out  # the MIP's rosters need every rule
+        # the MIP's rosters need every rule; the early root's cuts need them (EARLY_ROOT)
+        self.leave_out = () if kind in ("mip", "early-root") else leave_out
         self.solver = BoundSolver()
         self.snapshot = snapshot(model)  # read here: the search writes hints into the model later
         self.thread = threading.Thread(target=self._run, name="highs-bound", daemon=True)
@@ -435,7 +454,7 @@ class _BoundThread:
 
     def _run(self) -> None:
         started = time.monotonic()
-        if self.kind != "mip":
+        if self.kind in ("lp", "root"):
             self.watcher.searching.wait(timeout=self.time_limit / 2)
         if self.solver.cancelled:
             return
@@ -447,8 +466,9 @@ class _BoundThread:
             if self.kind == "mip":
                 self._rounds(relaxation, started)
                 return
-            if self.kind == "root":
-                self.solver.root_bound(relaxation, left, self._on_bound)
+            if self.kind in ("root", "early-root"):
+                stall = ROOT_STALL_S if self.kind == "early-root" else None
+                self.solver.root_bound(relaxation, left, self._on_bound, stall)
                 return
             bound = self.solver.lower_bound(relaxation, left)
         except Exception:  # a bound is a bonus: never let it break a solve
@@ -707,6 +727,8 @@ def solve(
             kind: BoundKind = "lp"
             if small and options.resolved_workers() > 1:
                 kind = "mip"
+            elif options.early_root is not None and patients in options.early_root:
+                kind = "early-root"
             elif options.root_cuts is not None and patients in options.root_cuts:
                 kind = "root"
             leave_out = [built.rule_rows[rule] for rule in LP_LEAVES_OUT]

@@ -126,13 +126,22 @@ def test_each_rule_s_rows_are_its_own_and_in_order() -> None:
 
 
 @pytest.mark.parametrize(
-    ("mip_below", "root_cuts", "left_out"),
-    [(None, None, True), (None, range(1, 100), True), (1_000, None, False)],
+    ("mip_below", "root_cuts", "early_root", "left_out"),
+    [
+        (None, None, None, True),
+        (None, range(1, 100), None, True),
+        (None, None, range(1, 100), False),
+        (1_000, None, None, False),
+    ],
 )
 def test_the_lp_leaves_rules_out_and_the_mip_keeps_them(
-    monkeypatch: pytest.MonkeyPatch, mip_below: int | None, root_cuts: range | None, left_out: bool
+    monkeypatch: pytest.MonkeyPatch,
+    mip_below: int | None,
+    root_cuts: range | None,
+    early_root: range | None,
+    left_out: bool,
 ) -> None:
-    """The bound thread's LP and root go without LP_LEAVES_OUT's rows; the MIP keeps all."""
+    """The bound thread's LP and root go without LP_LEAVES_OUT's rows; the MIP and the early root keep all."""
     seen: list[list[range]] = []
     original = relaxation.linearize
 
@@ -142,7 +151,10 @@ def test_the_lp_leaves_rules_out_and_the_mip_keeps_them(
 
     monkeypatch.setattr(solve_module, "linearize", spy)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
-    solve(scenario, SolveOptions(time_limit=3, workers=2, mip_below=mip_below, root_cuts=root_cuts))
+    options = SolveOptions(
+        time_limit=3, workers=2, mip_below=mip_below, root_cuts=root_cuts, early_root=early_root
+    )
+    solve(scenario, options)
     assert len(seen) == 1
     assert bool(seen[0]) is left_out
 
@@ -162,7 +174,9 @@ def test_a_bound_meeting_the_incumbent_stops_the_search(monkeypatch: pytest.Monk
     """
     monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
     started = time.monotonic()
-    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts=None)  # the LP alone
+    options = SolveOptions(  # the LP alone
+        time_limit=60, workers=2, mip_below=None, root_cuts=None, early_root=None
+    )
     result = solve(load_scenario(SCENARIOS / "lighthouse-small.yaml"), options)
     assert time.monotonic() - started < 30
     assert result.status == "OPTIMAL"
@@ -299,26 +313,57 @@ def test_the_root_s_cuts_raise_the_lp_bound_and_stay_below_the_roster(solved) ->
 
 
 @pytest.mark.parametrize(
-    ("patients", "kind"), [(range(1, 100), "root"), (range(100, 500), "lp"), (None, "lp")]
+    ("patients", "early", "kind"),
+    [
+        (range(1, 100), None, "root"),
+        (None, range(1, 100), "early-root"),
+        (range(1, 100), range(1, 100), "early-root"),
+        (range(100, 500), range(100, 200), "lp"),
+        (None, None, "lp"),
+    ],
 )
 def test_middle_sized_weeks_bound_by_the_root_and_its_cuts(
-    monkeypatch: pytest.MonkeyPatch, patients: range | None, kind: str
+    monkeypatch: pytest.MonkeyPatch, patients: range | None, early: range | None, kind: str
 ) -> None:
-    """For ROOT_CUTS patient counts the thread runs ``root_bound`` where it ran the LP.
+    """For ROOT_CUTS patient counts the thread runs ``root_bound`` where it ran the LP; for
+    EARLY_ROOT's, ``root_bound`` stopping once its bound stalls.
 
-    Both are faked to an absurd bound, told apart by its value; mip_below=None and a range
-    around lighthouse-small's 24 patients stand in for a week of 200-499.
+    Both are faked to an absurd bound, told apart by its value, the stall it was given
+    added; mip_below=None and ranges around lighthouse-small's 24 patients stand in for
+    weeks of 80-199 and 200-499 patients.
     """
     monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
 
-    def root(self, r, limit, on_bound) -> None:
-        on_bound(20_000.0)
+    def root(self, r, limit, on_bound, stall=None) -> None:
+        on_bound(20_000.0 + (stall or 0))
 
     monkeypatch.setattr(relaxation.BoundSolver, "root_bound", root)
-    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts=patients)
+    options = SolveOptions(time_limit=60, workers=2, mip_below=None, root_cuts=patients, early_root=early)
     result = solve(load_scenario(SCENARIOS / "lighthouse-small.yaml"), options)
     assert result.status == "OPTIMAL"
-    assert result.best_bound == {"root": 20_000.0, "lp": 10_000.0}[kind]
+    expected = {"root": 20_000.0, "early-root": 20_000.0 + solve_module.ROOT_STALL_S, "lp": 10_000.0}
+    assert result.best_bound == expected[kind]
+
+
+def test_a_stalled_root_ends_before_its_time(monkeypatch: pytest.MonkeyPatch, solved) -> None:
+    """``root_bound`` with ``stall`` asks HiGHS to stop once no rise has come for that long.
+
+    The clock is faked so that every poll finds the bound stalled: the root then ends at its
+    first interrupt check, with at most the bound the full root reaches, and without
+    ``stall`` the same clock changes nothing.
+    """
+    _, _, r = solved
+    full: list[float] = []
+    BoundSolver().root_bound(r, 60.0, full.append)
+    ticks = itertools.count(0.0, 100.0)  # each reading 100 s after the last
+    monkeypatch.setattr(relaxation, "time", SimpleNamespace(monotonic=lambda: next(ticks)))
+    stalled: list[float] = []
+    BoundSolver().root_bound(r, 60.0, stalled.append, stall=10.0)
+    unstalled: list[float] = []
+    BoundSolver().root_bound(r, 1e9, unstalled.append)
+    assert full and unstalled == full
+    assert not stalled or stalled[-1] <= full[-1]
+    assert stalled != full
 
 
 def test_a_mip_roster_is_checked_exactly_before_it_counts(solved) -> None:

@@ -120,6 +120,8 @@ def solve_row(week: BenchWeek, scenario: Scenario, arm: str, options: SolveOptio
     at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
     cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
     final = "—" if result.objective is None else f"{result.objective:,.0f}"
+    if result.status == "OPTIMAL":
+        final += f", proven at {result.wall_time_s:.1f} s"
     bound = "—" if result.best_bound is None else f"{result.best_bound:,.0f}"
     print(f"| {week.name} | {arm} | {first} | {cells} | {final} | {bound} |", flush=True)
 

@@ -13,6 +13,9 @@ after 900 s. Arms, each a solve through ``solve``:
 - ``root-all``: the root with every row;
 - ``root-now``: the root with every row, started with the solve;
 - ``root-early``: the root on the LP's rows, started with the solve.
+- ``root-now-stall``: ``root-now``, stopped once its (rounded) bound has not risen for
+  ``ROOT_STALL_S`` seconds, giving its core back to the search (what ships for
+  ``EARLY_ROOT`` patient counts, here at any size).
 
 Run: cd benchmarks/experiments && ../../.venv/bin/python root_cuts.py L --arms lp,root,root-all,root-now
 A week outside the suites: ``root_cuts.py --scenario FILE --arms lp,root`` (e.g. one written by
@@ -54,8 +57,10 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
                 shipped_run(self)
 
             solving._BoundThread._run = run
-        cuts = None if arm == "lp" else EVERY_SIZE
-        solve_row(week, scenario, arm, SolveOptions(time_limit=seconds, workers=2, seed=seed, root_cuts=cuts))
+        cuts = None if arm in ("lp", "root-now-stall") else EVERY_SIZE
+        early = EVERY_SIZE if arm == "root-now-stall" else None
+        options = SolveOptions(time_limit=seconds, workers=2, seed=seed, root_cuts=cuts, early_root=early)
+        solve_row(week, scenario, arm, options)
 
 
 def one_file() -> None:

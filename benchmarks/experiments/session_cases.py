@@ -1,0 +1,76 @@
+"""Experiment: prove a small week's optimum case by case over its number of sessions.
+
+S-30p-s3's optimum (207) has 14 sessions and one patient in two blocks; the bound stops
+at 203 because fractional patients pack into fractional sessions. Split the proof on
+the week's session count N (an integer the model only has as a sum): for each N, ask
+CP-SAT whether a roster with exactly N sessions costs at most ``--below`` - 1. If every
+case is infeasible, the week's optimum is at least ``--below``. Prints each case's
+status and seconds.
+
+Run: ../../.venv/bin/python session_cases.py S-30p-s3 --below 207 --sessions 12-16
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import highspy
+from common import tuned_solver, weeks_by_name
+
+from optimizer.instance import Instance
+from optimizer.model import RosterModel
+from optimizer.relaxation import linearize
+
+
+def by_highs(built: RosterModel, seconds: float) -> tuple[str, float]:
+    """The case as HiGHS's MIP on the model's linearization: its status and dual bound."""
+    mip = linearize(built.model).highs_lp()
+    mip.integrality_ = [highspy.HighsVarType.kInteger] * mip.num_col_
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", seconds)
+    h.passModel(mip)
+    h.run()
+    return h.modelStatusToString(h.getModelStatus()), h.getInfo().mip_dual_bound
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("week")
+    parser.add_argument("--below", type=int, required=True, help="prove no roster costs less than this")
+    parser.add_argument("--sessions", default="12-16", help="range of session counts, LOW-HIGH")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--minimise", action="store_true", help="each case an optimisation, not a probe")
+    parser.add_argument("--solver", choices=["cpsat", "highs"], default="cpsat")
+    parser.add_argument("--fix", action="append", default=[], metavar="TERM=VALUE", help="hold a term too")
+    args = parser.parse_args()
+    low, high = (int(x) for x in args.sessions.split("-"))
+    week = weeks_by_name()[args.week]
+    total = 0.0
+    for n in range(low, high + 1):
+        built = RosterModel(Instance(week.scenario()))
+        built.model.add(built.terms["sessions"] == n)
+        for fixed in args.fix:
+            term, _, value = fixed.partition("=")
+            built.model.add(built.terms[term] == int(value))
+        if not args.minimise:
+            built.model.add(built.objective <= args.below - 1)
+        started = time.monotonic()
+        if args.solver == "highs":
+            status, bound = by_highs(built, args.seconds)
+            found = None
+        else:
+            solver = tuned_solver(args.seed, args.seconds)
+            status = solver.status_name(solver.solve(built.model))
+            bound = solver.best_objective_bound
+            found = solver.objective_value if status in ("OPTIMAL", "FEASIBLE") else None
+        took = time.monotonic() - started
+        total += took
+        print(f"{args.week} sessions={n}: {status} roster {found} bound {bound:g} {took:.1f} s", flush=True)
+    print(f"{args.week}: {total:.1f} s over every case")
+
+
+if __name__ == "__main__":
+    main()
