@@ -138,15 +138,17 @@ def arms_main(
     doc: str, arms: str, seconds: float, search: Callable[[BenchWeek, list[str], float, int], None]
 ) -> None:
     """The command line of an experiment whose arms are solves through ``solve``: the
-    families, ``--arms``, ``--seconds``, ``--seed``; ``search`` prints each week's rows."""
+    families, ``--arms``, ``--seconds``, ``--seed``, ``--week-seeds``; ``search`` prints each week's rows."""
     parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("suite", help="comma-separated families, e.g. XL or L,XL")
     parser.add_argument("--arms", default=arms)
     parser.add_argument("--seconds", type=float, default=seconds)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
     args = parser.parse_args()
+    week_seeds = [int(s) for s in args.week_seeds.split(",")] if args.week_seeds else None
     print(row_heads(args.seconds))
-    for week in select(load_suites(), args.suite.split(",")):
+    for week in select(load_suites(week_seeds=week_seeds), args.suite.split(",")):
         search(week, args.arms.split(","), args.seconds, args.seed)
 
 
