@@ -15,7 +15,8 @@ after 900 s. Arms, each a solve through ``solve``:
 - ``root-early``: the root on the LP's rows, started with the solve.
 - ``root-now-stall``: ``root-now``, stopped once its (rounded) bound has not risen for
   ``ROOT_STALL_S`` seconds, giving its core back to the search (what ships for
-  ``EARLY_ROOT`` patient counts, here at any size).
+  ``EARLY_ROOT`` patient counts, here at any size); ``root-now-stall:S`` with a stall of S
+  seconds.
 
 Run: cd benchmarks/experiments && ../../.venv/bin/python root_cuts.py L --arms lp,root,root-all,root-now
 A week outside the suites: ``root_cuts.py --scenario FILE --arms lp,root`` (e.g. one written by
@@ -37,6 +38,7 @@ from optimizer.scenario import load_scenario
 from optimizer.solve import SolveOptions
 
 shipped_run = solving._BoundThread._run
+shipped_stall = solving.ROOT_STALL_S
 EVERY_SIZE = range(solving.MIP_BELOW, 10**6)
 
 
@@ -57,8 +59,10 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
                 shipped_run(self)
 
             solving._BoundThread._run = run
-        cuts = None if arm in ("lp", "root-now-stall") else EVERY_SIZE
-        early = EVERY_SIZE if arm == "root-now-stall" else None
+        stalling = arm.startswith("root-now-stall")
+        solving.ROOT_STALL_S = float(arm.partition(":")[2] or shipped_stall)
+        cuts = None if arm == "lp" or stalling else EVERY_SIZE
+        early = EVERY_SIZE if stalling else None
         options = SolveOptions(time_limit=seconds, workers=2, seed=seed, root_cuts=cuts, early_root=early)
         solve_row(week, scenario, arm, options)
 
