@@ -22,6 +22,11 @@ def weeks_by_name(week_seeds: list[int] | None = None) -> dict[str, BenchWeek]:
     return {w.name: w for w in select(load_suites(week_seeds=week_seeds), ["all"])}
 
 
+def week_seeds(text: str | None) -> list[int] | None:
+    """``--week-seeds 4,5`` as ``load_suites`` takes it; None (the suites file's own weeks) without it."""
+    return [int(s) for s in text.split(",")] if text else None
+
+
 def tuned_solver(seed: int, seconds: float) -> cp_model.CpSolver:
     """CP-SAT on two workers and the tuned portfolio, stopping after ``seconds`` of wall clock."""
     solver = cp_model.CpSolver()

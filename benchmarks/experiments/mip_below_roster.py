@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable
 
-from common import weeks_by_name
+from common import week_seeds, weeks_by_name
 
 from optimizer import solve as solving
 from optimizer.relaxation import Relaxation
@@ -99,7 +99,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
     args = parser.parse_args()
-    weeks = weeks_by_name([int(s) for s in args.week_seeds.split(",")] if args.week_seeds else None)
+    weeks = weeks_by_name(week_seeds(args.week_seeds))
     print("| week | arm | seed | final roster found (s) | proven (s) | roster | bound |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for name in args.weeks:

@@ -28,6 +28,7 @@ import argparse
 import time
 from collections.abc import Callable
 
+from common import week_seeds
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
@@ -146,9 +147,8 @@ def arms_main(
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
     args = parser.parse_args()
-    week_seeds = [int(s) for s in args.week_seeds.split(",")] if args.week_seeds else None
     print(row_heads(args.seconds))
-    for week in select(load_suites(week_seeds=week_seeds), args.suite.split(",")):
+    for week in select(load_suites(week_seeds=week_seeds(args.week_seeds)), args.suite.split(",")):
         search(week, args.arms.split(","), args.seconds, args.seed)
 
 

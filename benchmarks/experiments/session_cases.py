@@ -3,9 +3,10 @@
 S-30p-s3's optimum (207) has 14 sessions and one patient in two blocks; the bound stops
 at 203 because fractional patients pack into fractional sessions. Split the proof on
 the week's session count N (an integer the model only has as a sum): for each N, ask
-CP-SAT whether a roster with exactly N sessions costs at most ``--below`` - 1. If every
-case is infeasible, the week's optimum is at least ``--below``. Prints each case's
-status and seconds.
+CP-SAT (or, with ``--solver highs``, HiGHS as the solve's MIP thread runs it) whether a
+roster with exactly N sessions costs at most ``--below`` - 1. If every case is
+infeasible, the week's optimum is at least ``--below``. Prints each case's status and
+seconds.
 
 Run: ../../.venv/bin/python session_cases.py S-30p-s3 --below 207 --sessions 12-16
 """
@@ -13,26 +14,24 @@ Run: ../../.venv/bin/python session_cases.py S-30p-s3 --below 207 --sessions 12-
 from __future__ import annotations
 
 import argparse
+import math
 import time
 
-import highspy
 from common import tuned_solver, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.relaxation import linearize
+from optimizer.relaxation import BoundSolver, linearize
 
 
-def by_highs(built: RosterModel, seconds: float) -> tuple[str, float]:
-    """The case as HiGHS's MIP on the model's linearization: its status and dual bound."""
-    mip = linearize(built.model).highs_lp()
-    mip.integrality_ = [highspy.HighsVarType.kInteger] * mip.num_col_
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", seconds)
-    h.passModel(mip)
-    h.run()
-    return h.modelStatusToString(h.getModelStatus()), h.getInfo().mip_dual_bound
+def by_highs(built: RosterModel, seconds: float, below: float | None) -> tuple[str, float]:
+    """The case as the solve's MIP thread runs HiGHS (``BoundSolver.branch_and_bound``),
+    below ``below`` when given: its outcome and last bound."""
+    bounds = [-math.inf]
+    BoundSolver().branch_and_bound(linearize(built.model), seconds, bounds.append, lambda *_: None, below)
+    if below is not None and bounds[-1] >= below:
+        return f"nothing below {below:g}", bounds[-1]
+    return "open" if below is not None else "ended", bounds[-1]
 
 
 def main() -> None:
@@ -55,13 +54,13 @@ def main() -> None:
         for fixed in args.fix:
             term, _, value = fixed.partition("=")
             built.model.add(built.terms[term] == int(value))
-        if not args.minimise:
-            built.model.add(built.objective <= args.below - 1)
         started = time.monotonic()
         if args.solver == "highs":
-            status, bound = by_highs(built, args.seconds)
+            status, bound = by_highs(built, args.seconds, None if args.minimise else args.below)
             found = None
         else:
+            if not args.minimise:
+                built.model.add(built.objective <= args.below - 1)
             solver = tuned_solver(args.seed, args.seconds)
             status = solver.status_name(solver.solve(built.model))
             bound = solver.best_objective_bound
