@@ -13,7 +13,8 @@ more in two ways, both from that roster (every decision hinted):
 - ``whole``: the whole week, nothing held (what more search time gives);
 - with ``--free``, one more search per block and per day, ``--step`` seconds each: every
   session held but those of that block (every day) or that day (every block), which are
-  free to open, close or change leader: neighbourhoods over the sessions themselves;
+  free to open, close or change leader: neighbourhoods over the sessions themselves
+  (``--days 2``: each two days' sessions in place of each day's);
 - with ``--descent``, those neighbourhoods in turn, each from the best roster so far, for
   ``--second`` seconds in all (against ``whole``'s same time).
 
@@ -28,6 +29,7 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python sessions_held.py M --fi
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from collections.abc import Callable
 
@@ -67,17 +69,21 @@ def held_search(
     return status, objective, solver.best_objective_bound, solver
 
 
-def neighbourhoods(scenario: Scenario) -> list[tuple[str, Callable[[SessionCandidate], bool]]]:
-    """Each block's sessions (every day), then each day's (every block)."""
+def neighbourhoods(scenario: Scenario, days: int = 1) -> list[tuple[str, Callable[[SessionCandidate], bool]]]:
+    """Each block's sessions (every day), then each day's (every block); with ``days`` 2,
+    each two days' sessions in place of each day's."""
     inst = Instance(scenario)
     parts: list[tuple[str, Callable[[SessionCandidate], bool]]] = [
         (name, lambda c, b=b: c.block == b) for b, name in enumerate(inst.blocks)
     ]
-    return parts + [(name, lambda c, d=d: c.day == d) for d, name in enumerate(inst.days)]
+    for chosen in itertools.combinations(range(len(inst.days)), days):
+        name = "+".join(inst.days[d] for d in chosen)
+        parts.append((name, lambda c, chosen=chosen: c.day in chosen))
+    return parts
 
 
 def descent(
-    scenario: Scenario, roster: Roster, seed: int, seconds: float, step: float
+    scenario: Scenario, roster: Roster, seed: int, seconds: float, step: float, days: int = 1
 ) -> tuple[float, list[str]]:
     """Round after round of ``neighbourhoods``, each from the best roster so far, for ``seconds``:
     the best roster's objective and the steps that improved it."""
@@ -86,7 +92,7 @@ def descent(
     best = float(roster.solver.objective)
     steps: list[str] = []
     stuck = 0  # neighbourhoods in a row without a better roster
-    parts = neighbourhoods(scenario)
+    parts = neighbourhoods(scenario, days)
     while stuck < len(parts):
         for name, free in parts:
             left = seconds - (time.monotonic() - started)
@@ -108,6 +114,7 @@ def main() -> None:
     parser.add_argument("--second", type=float, default=15.0, help="seconds of each continuation")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--free", action="store_true", help="also free one block's or one day's sessions")
+    parser.add_argument("--days", type=int, default=1, help="days freed together (1 or 2)")
     parser.add_argument("--step", type=float, default=5.0, help="seconds of each --free or --descent search")
     parser.add_argument("--descent", action="store_true", help="those neighbourhoods in turn too")
     args = parser.parse_args()
@@ -130,11 +137,11 @@ def main() -> None:
         if args.free:
             found = [
                 f"{name} {shown(held_search(scenario, first.roster, args.seed, args.step, free))}"
-                for name, free in neighbourhoods(scenario)
+                for name, free in neighbourhoods(scenario, args.days)
             ]
             print("|  | free: " + ", ".join(found) + " | | |", flush=True)
         if args.descent:
-            best, steps = descent(scenario, first.roster, args.seed, args.second, args.step)
+            best, steps = descent(scenario, first.roster, args.seed, args.second, args.step, args.days)
             print(f"|  | descent: {best:.0f} ({'; '.join(steps) or 'no step'}) | | |", flush=True)
 
 
