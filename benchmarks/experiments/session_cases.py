@@ -17,7 +17,7 @@ import argparse
 import math
 import time
 
-from common import tuned_solver, weeks_by_name
+from common import searched, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -61,10 +61,8 @@ def main() -> None:
         else:
             if not args.minimise:
                 built.model.add(built.objective <= args.below - 1)
-            solver = tuned_solver(args.seed, args.seconds)
-            status = solver.status_name(solver.solve(built.model))
+            solver, status, found = searched(built.model, args.seed, args.seconds)
             bound = solver.best_objective_bound
-            found = solver.objective_value if status in ("OPTIMAL", "FEASIBLE") else None
         took = time.monotonic() - started
         total += took
         print(f"{args.week} sessions={n}: {status} roster {found} bound {bound:g} {took:.1f} s", flush=True)

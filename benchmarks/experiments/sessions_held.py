@@ -22,8 +22,10 @@ When ``held`` reaches far below the roster in seconds, the search's neighbourhoo
 moves of attendance alone, and a step that searches the roster's sessions exactly would
 pay; when its bound sits at the roster, the sessions are the trap.
 
-Run: cd benchmarks/experiments && ../../.venv/bin/python sessions_held.py M --first 45 --second 15
-     cd benchmarks/experiments && ../../.venv/bin/python sessions_held.py M --first 45 --second 15 --free
+Run (in benchmarks/experiments):
+     ../../.venv/bin/python sessions_held.py M --first 45 --second 15
+     ../../.venv/bin/python sessions_held.py M --first 45 --second 15 --free --step 5
+     ../../.venv/bin/python sessions_held.py M --first 45 --second 15 --descent --days 2 --step 5
 """
 
 from __future__ import annotations
@@ -93,17 +95,16 @@ def descent(
     steps: list[str] = []
     stuck = 0  # neighbourhoods in a row without a better roster
     parts = neighbourhoods(scenario, days)
-    while stuck < len(parts):
-        for name, free in parts:
-            left = seconds - (time.monotonic() - started)
-            if left < 0.5 or stuck >= len(parts):
-                return best, steps
-            _status, objective, _bound, solver = held_search(scenario, start, seed, min(step, left), free)
-            if objective is not None and objective < best - 0.5:
-                steps.append(f"{name} {objective:.0f} at {time.monotonic() - started:.1f} s")
-                best, start, stuck = objective, solver, 0
-            else:
-                stuck += 1
+    for name, free in itertools.cycle(parts):
+        left = seconds - (time.monotonic() - started)
+        if left < 0.5 or stuck >= len(parts):
+            break
+        _status, objective, _bound, solver = held_search(scenario, start, seed, min(step, left), free)
+        if objective is not None and objective < best - 0.5:
+            steps.append(f"{name} {objective:.0f} at {time.monotonic() - started:.1f} s")
+            best, start, stuck = objective, solver, 0
+        else:
+            stuck += 1
     return best, steps
 
 
