@@ -431,14 +431,15 @@ class BoundSolver:
         seconds (counted from the call), to give the core back to the search; on the
         120-patient weeks the root's last rise came at 8-26 s and it then ran out the minute.
         """
-        last = [time.monotonic()]
+        last = time.monotonic()
 
         def rose(bound: float) -> None:
-            last[0] = time.monotonic()
+            nonlocal last
+            last = time.monotonic()
             on_bound(bound)
 
         def stalled() -> bool:
-            return stall is not None and time.monotonic() - last[0] > stall
+            return stall is not None and time.monotonic() - last > stall
 
         extra = {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"}
         self._mip(relaxation, time_limit, rose, None, extra, stop=None if stall is None else stalled)
