@@ -8,6 +8,7 @@ is still returned. No-solution cases are values (status INFEASIBLE/UNKNOWN), not
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -1076,8 +1077,18 @@ def _scaled(params: dict[str, object], share: float) -> dict[str, object]:
 
 
 def _capped(params: dict[str, object], seconds: float) -> dict[str, object]:
-    """``params`` with each time limit at most ``seconds`` (a step that may not take the phase's all)."""
-    limits = {k: min(float(params[k]), seconds) for k, _ in _CLOCKS if k in params}  # type: ignore[arg-type]
+    """``params`` with each time limit at most ``seconds`` (a step that may not take the phase's all).
+
+    A clock left unlimited stays so: the benchmark sets CP-SAT's deterministic limit to
+    infinity so that the wall clock alone decides, and capping it at wall seconds ended
+    two-worker steps early, since that clock outruns the wall there (benchmarks/JOURNAL.md,
+    "A step's cap on the wall clock alone").
+    """
+    limits = {
+        k: min(float(params[k]), seconds)  # type: ignore[arg-type]
+        for k, _ in _CLOCKS
+        if k in params and not math.isinf(float(params[k]))  # type: ignore[arg-type]
+    }
     return {**params, **limits}
 
 

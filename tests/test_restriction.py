@@ -262,6 +262,25 @@ def test_from_one_family_below_home_blocks_give_the_first_roster_and_one_family_
     assert result.roster is not None and check_roster(scenario, result.roster).ok
 
 
+@pytest.mark.parametrize(("deterministic", "capped"), [(float("inf"), float("inf")), (100.0, 3.0)])
+def test_the_first_rosters_step_caps_only_the_clocks_that_have_a_limit(
+    monkeypatch: pytest.MonkeyPatch, deterministic: float, capped: float
+) -> None:
+    """The benchmark leaves CP-SAT's deterministic clock unlimited so that the wall alone
+    decides; the local-search step keeps it so, since two workers' deterministic time
+    outruns the wall, while a limit the user set is capped like the wall's."""
+    monkeypatch.setattr(solve_module, "ONE_FAMILY_BELOW", 0)
+    searches = _record_searches(monkeypatch)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    clock = {"max_deterministic_time": deterministic}
+    options = SolveOptions(time_limit=6.0, workers=2, restrict_from=0, lp_bound=False, parameters=clock)
+    solve(scenario, options)
+    (_, local_params), *_ = searches
+    assert local_params.get("use_ls_only") is True
+    assert local_params["max_time_in_seconds"] == pytest.approx(3.0)  # FIRST_ROSTER_FLOOR, at most half
+    assert local_params["max_deterministic_time"] == capped
+
+
 def test_when_local_search_finds_no_first_roster_the_first_phases_portfolio_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
