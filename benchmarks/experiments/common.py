@@ -8,12 +8,13 @@ does.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS, configure
+from optimizer.solve import TUNED_PORTFOLIOS, Progress, configure
 
 
 def weeks_by_name(week_seeds: list[int] | None = None) -> dict[str, BenchWeek]:
@@ -65,3 +66,14 @@ class RosterTrace(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.points.append((time.monotonic() - self.started, self.objective_value))
+
+
+def progress_recorder(events: list[tuple[float, float]]) -> Callable[[Progress], None]:
+    """A ``solve`` progress callback appending (seconds since now, objective) at each better roster."""
+    started = time.monotonic()
+
+    def seen(p: Progress) -> None:
+        if p.objective is not None and (not events or p.objective < events[-1][1]):
+            events.append((time.monotonic() - started, p.objective))
+
+    return seen

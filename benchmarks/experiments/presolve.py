@@ -28,7 +28,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from common import week_seeds
+from common import progress_recorder, week_seeds
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
@@ -38,7 +38,6 @@ from optimizer.restriction import ONE_FAMILY_BELOW, restricted_model
 from optimizer.scenario import Scenario
 from optimizer.solve import (
     FIRST_PHASE_PORTFOLIOS,
-    Progress,
     SolveOptions,
     configure,
     parse_parameter,
@@ -110,13 +109,7 @@ def solve_row(week: BenchWeek, scenario: Scenario, arm: str, options: SolveOptio
     included), the objective at each checkpoint within the time limit, the end."""
     checkpoints = [c for c in CHECKPOINTS if c <= options.time_limit + 30]
     events: list[tuple[float, float]] = []
-    started = time.monotonic()
-
-    def seen(p: Progress) -> None:
-        if p.objective is not None and (not events or p.objective < events[-1][1]):
-            events.append((time.monotonic() - started, p.objective))
-
-    result = solve(scenario, options, on_progress=seen)
+    result = solve(scenario, options, on_progress=progress_recorder(events))
     first = f"{events[0][0]:.1f}" if events else "—"
     at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
     cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
 from typing import Any
+
+from common import progress_recorder
 
 from optimizer import relaxation
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
-from optimizer.solve import Progress, SolveOptions, hint_all, parse_parameter, solve
+from optimizer.solve import SolveOptions, hint_all, parse_parameter, solve
 
 HIGHS_PEER = {
     "M-120p-s1": (874, 3.85),
@@ -81,17 +82,6 @@ def _arm(name: str, wait: float) -> None:
         solving._search = search
 
 
-def _recorder(events: list[tuple[float, float]]) -> Callable[[Progress], None]:
-    """A progress callback appending (seconds since now, objective) at each better roster."""
-    started = time.monotonic()
-
-    def seen(p: Progress) -> None:
-        if p.objective is not None and (not events or p.objective < events[-1][1]):
-            events.append((time.monotonic() - started, p.objective))
-
-    return seen
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arms", default="base,adopt,hint:3")
@@ -112,7 +102,7 @@ def main() -> None:
             _arm(name, float(wait or 0))
             events: list[tuple[float, float]] = []
             options = SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed, parameters=params)
-            result = solve(scenario, options, _recorder(events))
+            result = solve(scenario, options, progress_recorder(events))
             target, peer = HIGHS_PEER[week.name]
             reach = next((t for t, o in events if o <= target), None)
             to_peer = "—" if reach is None else f"{reach:.2f} ({reach / peer:.2f})"
