@@ -309,6 +309,22 @@ presolve is slow: on a 1,500-patient week 15.9 s before the first phase's search
 the search instead: XL first rosters sooner and rosters at 300 s lower on every week, L
 rosters at 60 s no worse (benchmarks/JOURNAL.md, "Presolve once on large weeks")."""
 
+PHASED_SEARCH: dict[int, dict[str, object]] = {
+    # Three violation local searches (CP-SAT's feasibility jump with the objective held as
+    # a constraint; two plain, one on the linearized model) in place of one among the
+    # subsolvers the second thread interleaves. In a 30 s log of L-400p-s1's first phase
+    # the one local search found 33 of the 127 better rosters in 1.6 s of that thread's
+    # time, the neighbourhoods 74 in about 27 s.
+    2: {"num_violation_ls": 3},
+}
+"""Over the tuned parameters, for every search of a week solved in phases, by worker
+count. On L weeks (three weeks, seeds 0-2, 60 s) 19,491 in sum against 19,578, lower
+in 7 runs of 9; on XL weeks (300 s, seed 0) 7,474 / 7,508 / 7,742 against 7,527 / 7,504
+/ 7,769, first rosters 5.0-5.8 s against 5.6-6.6 s. On M weeks, which are searched
+whole, worse (6,514 against 6,492 over seeds 0-2, Riverbend proven in one run of three
+against three), so it stays with the phases (benchmarks/JOURNAL.md, "More local search
+on weeks solved in phases")."""
+
 
 def parameters(options: SolveOptions, patients: int | None = None) -> dict[str, object]:
     """The CP-SAT parameters a solve uses (of a week of ``patients``, when it matters).
@@ -783,14 +799,15 @@ def solve(
 def phased_parameters(options: SolveOptions) -> tuple[dict[str, object], dict[str, object]]:
     """(the whole week's CP-SAT parameters, the first phase's) for a week solved in phases.
 
-    Tuned solves add ``PHASED_PRESOLVE`` to both and the first phase's portfolio to the
-    first; the user's ``--cpsat-param`` still wins over either.
+    Tuned solves add ``PHASED_PRESOLVE`` and ``PHASED_SEARCH`` to both and the first
+    phase's portfolio to the first; the user's ``--cpsat-param`` still wins over either.
     """
     params = parameters(options)
     if not options.tuned:
         return params, params
-    params = {**params, **PHASED_PRESOLVE, **options.parameters}
-    portfolio = FIRST_PHASE_PORTFOLIOS.get(options.resolved_workers(), {})
+    workers = options.resolved_workers()
+    params = {**params, **PHASED_PRESOLVE, **PHASED_SEARCH.get(workers, {}), **options.parameters}
+    portfolio = FIRST_PHASE_PORTFOLIOS.get(workers, {})
     return params, {**params, **portfolio, **options.parameters}
 
 

@@ -186,22 +186,33 @@ def _record_searches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[cp_model.CpM
     return searches
 
 
-@pytest.mark.parametrize(("asked", "passes"), [({}, 1), ({"max_presolve_iterations": 2}, 2)])
-def test_a_week_solved_in_phases_presolves_once_unless_the_user_says(
-    monkeypatch: pytest.MonkeyPatch, asked: dict[str, object], passes: int
+@pytest.mark.parametrize(("name", "shipped"), [("max_presolve_iterations", 1), ("num_violation_ls", 3)])
+@pytest.mark.parametrize("user", [None, 2])
+def test_a_week_solved_in_phases_gets_the_phased_parameters_unless_the_user_says(
+    monkeypatch: pytest.MonkeyPatch, name: str, shipped: int, user: int | None
 ) -> None:
-    """Every search of a phased solve gets ``PHASED_PRESOLVE``; a parameter the user gives wins."""
+    """Every search of a phased two-worker solve gets ``PHASED_PRESOLVE`` and
+    ``PHASED_SEARCH``; a week searched whole gets neither; a parameter the user gives wins."""
+    asked = {} if user is None else {name: user}
     searches = _record_searches(monkeypatch)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
     options = SolveOptions(time_limit=2.0, workers=2, restrict_from=0, lp_bound=False, parameters=asked)
     assert solve(scenario, options).roster is not None
-    seen = [params.get("max_presolve_iterations") for _, params in searches]
-    assert len(seen) >= 2 and set(seen) == {passes}
+    seen = [params.get(name) for _, params in searches]
+    assert len(seen) >= 2 and set(seen) == {shipped if user is None else user}
     searches.clear()
     whole = SolveOptions(time_limit=1.0, workers=2, restrict_from=None, lp_bound=False, parameters=asked)
     solve(scenario, whole)
-    seen = [params.get("max_presolve_iterations") for _, params in searches]
-    assert seen == [asked.get("max_presolve_iterations")]  # a week searched whole: CP-SAT's default
+    seen = [params.get(name) for _, params in searches]
+    assert seen == [user]  # a week searched whole: CP-SAT's default
+
+
+def test_more_local_search_only_where_it_was_measured() -> None:
+    """``PHASED_SEARCH`` is for two workers (one worker's solve is reproducible and was not measured)."""
+    whole, first = solve_module.phased_parameters(SolveOptions(workers=1))
+    assert "num_violation_ls" not in whole and "num_violation_ls" not in first
+    whole, first = solve_module.phased_parameters(SolveOptions(workers=2))
+    assert whole["num_violation_ls"] == first["num_violation_ls"] == 3
 
 
 def test_small_weeks_search_with_symmetry_at_its_highest_level_unless_the_user_says(
