@@ -16,6 +16,7 @@ parameters (``base``: none; ``NAME=VALUE[+NAME=VALUE...]``):
 Run: .venv/bin/python benchmarks/experiments/presolve.py XL --presolve-only \
          --arms base,max_presolve_iterations=1
      .venv/bin/python benchmarks/experiments/presolve.py XL --seconds 60 --arms base,max_presolve_iterations=1
+     .venv/bin/python benchmarks/experiments/presolve.py L --week-seeds 4,5 --arms base,num_violation_ls=1
      .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --seeds 0,1,2 \
          --arms base,ignore_subsolvers=feasibility_pump
      .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --one-family --seeds 0,1 \
@@ -157,6 +158,7 @@ def main() -> None:
     parser.add_argument(
         "--one-family", action="store_true", help="with --first-roster: one family per block at any size"
     )
+    parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
     args = parser.parse_args()
     arms = args.arms.split(",")
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -167,7 +169,7 @@ def main() -> None:
         print(f"| week | arm | {heads} | mean |")
     else:
         print(row_heads(args.seconds))
-    for week in select(load_suites(), args.suite.split(",")):
+    for week in select(load_suites(week_seeds=week_seeds(args.week_seeds)), args.suite.split(",")):
         if args.presolve_only:
             presolve_seconds(week, arms)
         elif args.first_roster:
