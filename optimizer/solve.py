@@ -320,11 +320,11 @@ PHASED_SEARCH: dict[int, dict[str, object]] = {
 """Over the tuned parameters, for every search of a week solved in phases, by worker
 count. On L weeks (three weeks, seeds 0-2, 60 s) 19,491 in sum against 19,578, lower
 in 7 runs of 9 (through the benchmark 19,532 against 19,567; on two weeks not tuned on,
-seeds 0 and 1, 8,666 against 8,668); on XL weeks (300 s, seed 0) 7,474 / 7,508 / 7,742 against 7,527 / 7,504
-/ 7,769, first rosters 5.0-5.8 s against 5.6-6.6 s. On M weeks, which are searched
-whole, worse (6,514 against 6,492 over seeds 0-2, Riverbend proven in one run of three
-against three), so it stays with the phases (benchmarks/JOURNAL.md, "More local search
-on weeks solved in phases")."""
+seeds 0 and 1, 8,666 against 8,668); on XL weeks (300 s, seed 0) 7,474 / 7,508 / 7,742
+against 7,527 / 7,504 / 7,769, first rosters 5.0-5.8 s against 5.6-6.6 s. On M weeks,
+which are searched whole, worse (6,514 against 6,492 over seeds 0-2, Riverbend proven in
+one run of three against three), so it stays with the phases (benchmarks/JOURNAL.md,
+"More local search on weeks solved in phases")."""
 
 
 def parameters(options: SolveOptions, patients: int | None = None) -> dict[str, object]:
