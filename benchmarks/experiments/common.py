@@ -8,7 +8,7 @@ does.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -77,3 +77,10 @@ def progress_recorder(events: list[tuple[float, float]]) -> Callable[[Progress],
             events.append((time.monotonic() - started, p.objective))
 
     return seen
+
+
+def objective_cells(events: list[tuple[float, float]], checkpoints: Sequence[float]) -> str:
+    """Table cells: the best objective of ``events`` (``progress_recorder``'s) by each
+    checkpoint, "—" before any."""
+    at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
+    return " | ".join("—" if v is None else f"{v:,.0f}" for v in at)

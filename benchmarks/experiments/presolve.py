@@ -29,7 +29,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from common import progress_recorder, week_seeds
+from common import objective_cells, progress_recorder, week_seeds
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
@@ -112,8 +112,7 @@ def solve_row(week: BenchWeek, scenario: Scenario, arm: str, options: SolveOptio
     events: list[tuple[float, float]] = []
     result = solve(scenario, options, on_progress=progress_recorder(events))
     first = f"{events[0][0]:.1f}" if events else "—"
-    at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
-    cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
+    cells = objective_cells(events, checkpoints)
     final = "—" if result.objective is None else f"{result.objective:,.0f}"
     if result.status == "OPTIMAL":
         final += f", proven at {result.wall_time_s:.1f} s"
@@ -134,31 +133,37 @@ def arms_main(
 ) -> None:
     """The command line of an experiment whose arms are solves through ``solve``: the
     families, ``--arms``, ``--seconds``, ``--seed``, ``--week-seeds``; ``search`` prints each week's rows."""
+    args = week_parser(doc, arms, seconds).parse_args()
+    print(row_heads(args.seconds))
+    for week in selected_weeks(args):
+        search(week, args.arms.split(","), args.seconds, args.seed)
+
+
+def week_parser(doc: str, arms: str, seconds: float) -> argparse.ArgumentParser:
+    """The arguments every command line here shares: the families, ``--arms``, ``--seconds``,
+    ``--seed``, ``--week-seeds`` (read back by ``selected_weeks``)."""
     parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("suite", help="comma-separated families, e.g. XL or L,XL")
     parser.add_argument("--arms", default=arms)
     parser.add_argument("--seconds", type=float, default=seconds)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
-    args = parser.parse_args()
-    print(row_heads(args.seconds))
-    for week in select(load_suites(week_seeds=week_seeds(args.week_seeds)), args.suite.split(",")):
-        search(week, args.arms.split(","), args.seconds, args.seed)
+    return parser
+
+
+def selected_weeks(args: argparse.Namespace) -> list[BenchWeek]:
+    """The weeks of ``week_parser``'s families and week seeds."""
+    return select(load_suites(week_seeds=week_seeds(args.week_seeds)), args.suite.split(","))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("suite", help="comma-separated families, e.g. XL or L,XL")
-    parser.add_argument("--arms", default="base,max_presolve_iterations=1")
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=0)
+    parser = week_parser(__doc__, "base,max_presolve_iterations=1", 60.0)
     parser.add_argument("--presolve-only", action="store_true")
     parser.add_argument("--first-roster", action="store_true")
     parser.add_argument("--seeds", default="0,1,2", help="with --first-roster")
     parser.add_argument(
         "--one-family", action="store_true", help="with --first-roster: one family per block at any size"
     )
-    parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
     args = parser.parse_args()
     arms = args.arms.split(",")
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -169,7 +174,7 @@ def main() -> None:
         print(f"| week | arm | {heads} | mean |")
     else:
         print(row_heads(args.seconds))
-    for week in select(load_suites(week_seeds=week_seeds(args.week_seeds)), args.suite.split(",")):
+    for week in selected_weeks(args):
         if args.presolve_only:
             presolve_seconds(week, arms)
         elif args.first_roster:

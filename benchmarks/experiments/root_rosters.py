@@ -24,7 +24,7 @@ import argparse
 import time
 from typing import Any
 
-from common import progress_recorder
+from common import objective_cells, progress_recorder
 
 from optimizer import relaxation
 from optimizer import solve as solving
@@ -107,8 +107,7 @@ def main() -> None:
             reach = next((t for t, o in events if o <= target), None)
             to_peer = "—" if reach is None else f"{reach:.2f} ({reach / peer:.2f})"
             marks = [c for c in CHECKPOINTS if c <= args.seconds]
-            at = [min((o for t, o in events if t <= c), default=None) for c in marks]
-            cells = " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
+            cells = objective_cells(events, marks)
             first = f"{events[0][0]:.2f} ({events[0][1]:,.0f})" if events else "—"
             print(f"| {week.name} | {arm} | {first} | {to_peer} | {cells} | {result.objective:,.0f} / "
                   f"{result.best_bound:,.0f} |", flush=True)  # fmt: skip
