@@ -79,6 +79,20 @@ LP's rows do not (715), and run for the whole minute it cost Riverbend its proof
 ROOT_STALL_S = 10.0
 """Seconds without a rise of its bound after which ``EARLY_ROOT``'s root gives its core back."""
 
+BRIEF_PHASE = range(MIP_BELOW, RESTRICT_FROM)
+"""Patients for which a solve on several workers starts with a brief first phase on home
+blocks, ``BRIEF_SHARE`` of the time, and searches the whole week from its roster.
+
+Why: on these weeks the whole week's first roster (feasibility jump's) is poor (1,420 on
+M-120p-s1, whose best known is 717-720) and the search needed 2.5-8.7 s to reach the
+roster HiGHS alone has at 2.3-5.7 s; in the restricted week (restriction.py) rosters
+are good from the start. Measured (Intel Xeon, 2 workers, 60 s, seeds 0-2;
+benchmarks/JOURNAL.md, "A brief first phase on M weeks"): HiGHS's roster reached at
+0.4-2.3 s, rosters at 60 s 6,536 against 6,533 in sum over M-120p-s1 / s2 / s3,
+Riverbend proven in two runs of three against one. Half or 0.8 of the time in that phase
+had cost M weeks 1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
+"""
+
 
 @dataclass(frozen=True)
 class SolveOptions:
@@ -99,6 +113,7 @@ class SolveOptions:
     root_cuts: range | None = ROOT_CUTS  # patient counts for which HiGHS's root cuts bound it; None: never
     early_root: range | None = EARLY_ROOT  # patient counts for the root on every row at once; None: never
     restrict_from: int | None = RESTRICT_FROM  # patients from which home blocks go first; None: never
+    brief_phase: range | None = BRIEF_PHASE  # patient counts for a brief first phase; None: never
     appointments_by_block: bool = True  # place appointments per block where exact (model.py); False: slots
 
     def resolved_workers(self) -> int:
@@ -821,6 +836,10 @@ ONE_FAMILY_SHARE = 0.8
 per block as well (restriction.py; counted from the solve's start in ``_one_family_next``):
 on L the whole-week search gained little after it; with half the time, 2,173 / 2,197 /
 2,185 against 2,159 / 2,195 / 2,181 (seed 0)."""
+BRIEF_SHARE = 0.1
+"""Of the time limit, the most the brief first phase (``BRIEF_PHASE``) takes. At this share,
+which is ``LOAD_FIRST_SHARE``'s too, the phase is the load-first step alone: load balance
+minimised on the restricted week, each roster reported at the week's objective."""
 RESTRICTED_STALL = 0.1
 """Of the time limit without a better roster, which ends the first phase early."""
 
@@ -845,13 +864,16 @@ def _search(
     and ends at its share of the time, or when it stalls, with a roster or without (that
     narrower week may have none). With one worker the phase is home blocks alone or one
     family per block by the same size rule, and ends on CP-SAT's deterministic clock, so
-    the solve stays reproducible.
+    the solve stays reproducible. Weeks of ``BRIEF_PHASE`` patients on several workers
+    get the same phase for ``BRIEF_SHARE`` of the time only; with one worker, none.
     """
     patients = len(built.sc.patients)
-    large = options.restrict_from is not None and patients >= options.restrict_from
+    several = options.resolved_workers() > 1
+    brief = several and options.brief_phase is not None and patients in options.brief_phase
+    large = brief or (options.restrict_from is not None and patients >= options.restrict_from)
     one_family = patients < ONE_FAMILY_BELOW
     restricted = restricted_model(built, one_family) if large else None
-    share = ONE_FAMILY_SHARE if one_family else RESTRICTED_SHARE
+    share = BRIEF_SHARE if brief else ONE_FAMILY_SHARE if one_family else RESTRICTED_SHARE
     if restricted is None:
         return (*_run(built.model, options, watcher, on_tick, params=parameters(options, patients)), True)
     params, first = phased_parameters(options)
@@ -885,6 +907,7 @@ def _search(
             )
             params, first = _after(params, solver), _after(first, solver)
         settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
+        settled = settled and not (enough is not None and enough())  # the step took the phase's time
         step_roster = solver if settled else None  # the load-first step's, to fall back on
         if solver is None or settled:  # no load-first step, or it left a roster and time
             narrow_next = not one_family and enough is not None  # home blocks alone, several workers

@@ -6,6 +6,7 @@ at the week's objective."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -213,6 +214,27 @@ def test_more_local_search_only_where_it_was_measured() -> None:
     assert "num_violation_ls" not in whole and "num_violation_ls" not in first
     whole, first = solve_module.phased_parameters(SolveOptions(workers=2))
     assert whole["num_violation_ls"] == first["num_violation_ls"] == 3
+
+
+def test_weeks_of_the_brief_phase_start_on_home_blocks_for_a_tenth_of_the_time_on_several_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``BRIEF_PHASE`` weeks (here every size): two workers search the restricted week for
+    ``BRIEF_SHARE`` of the time, then the whole week for the rest, from its roster; one
+    worker (reproducible, not measured) and ``brief_phase=None`` search the whole week alone."""
+    searches = _record_searches(monkeypatch)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")  # 24 patients
+    brief = SolveOptions(time_limit=5.0, workers=2, restrict_from=None, brief_phase=range(99), lp_bound=False)
+    result = solve(scenario, brief)
+    assert result.roster is not None and check_roster(scenario, result.roster).ok
+    first, (whole, params) = searches[0][0], searches[-1]
+    assert len(searches) >= 2 and whole is not first and len(whole.proto.solution_hint.vars) > 0
+    assert all(model is first for model, _ in searches[:-1])
+    assert float(params["max_time_in_seconds"]) >= 3.5  # the phase took about half a second of five
+    for options in (replace(brief, workers=1), replace(brief, brief_phase=None)):
+        searches.clear()
+        solve(scenario, replace(options, time_limit=1.0))
+        assert len(searches) == 1 and not searches[0][0].proto.solution_hint.vars
 
 
 def test_small_weeks_search_with_symmetry_at_its_highest_level_unless_the_user_says(

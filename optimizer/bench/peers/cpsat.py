@@ -18,6 +18,7 @@ PLAIN: dict[str, object] = {
     "tuned": False,
     "lp_bound": False,
     "restrict_from": None,
+    "brief_phase": None,
     "appointments_by_block": False,
 }
 """The ``SolveOptions`` that make ``solve`` the first formulation."""
