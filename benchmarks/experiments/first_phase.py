@@ -51,27 +51,51 @@ def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
     return parser
 
 
-def main() -> None:
-    parser = arm_parser(__doc__, "off:0.5,on:0.8", "comma-separated none, off:SHARE or on:SHARE")
+PHASED = (solving.PHASED_PRESOLVE, solving.PHASED_SEARCH)
+"""The phased parameters as shipped, for arms that take them away (``:plain``)."""
+
+
+def phase_parser(doc: str, arms: str, arms_help: str, start: int) -> argparse.ArgumentParser:
+    """``arm_parser`` with ``--from`` (patients from which a first phase runs; default
+    ``start``) and ``--load-first``, as ``arm_options`` reads them."""
+    parser = arm_parser(doc, arms, arms_help)
     parser.add_argument(
-        "--from", dest="start", type=int, default=RESTRICT_FROM, help="patients from which a first phase runs"
+        "--from", dest="start", type=int, default=start, help="patients from which a first phase runs"
     )
     parser.add_argument(
         "--load-first", type=float, default=None, help="LOAD_FIRST_SHARE (0: no load-first step)"
     )
-    args = parser.parse_args()
+    return parser
+
+
+def arm_options(arm: str, args: argparse.Namespace) -> solving.SolveOptions:
+    """The solve of one arm, ``none`` or ``MODE:SHARE[:plain]``, setting the module values it asks for.
+
+    ``:plain`` leaves out ``PHASED_PRESOLVE`` and ``PHASED_SEARCH``. Every arm runs
+    without ``BRIEF_PHASE`` (solve.py), which would otherwise set M weeks' phase itself.
+    """
     if args.load_first is not None:
         solving.LOAD_FIRST_SHARE = args.load_first
+    start = None if arm == "none" else args.start  # None: no first phase at all
+    options = solving.SolveOptions(
+        time_limit=args.seconds, workers=2, seed=args.seed, restrict_from=start, brief_phase=None
+    )
+    if start is not None:
+        mode, share, *rest = arm.split(":")
+        solving.PHASED_PRESOLVE, solving.PHASED_SEARCH = ({}, {}) if "plain" in rest else PHASED
+        # Read by _search at each solve: below ONE_FAMILY_BELOW patients the restriction is on.
+        solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
+        solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)
+    return options
+
+
+def main() -> None:
+    parser = phase_parser(
+        __doc__, "off:0.5,on:0.8", "comma-separated none, off:SHARE or on:SHARE", RESTRICT_FROM
+    )
+    args = parser.parse_args()
     for arm in args.arms.split(","):
-        start = None if arm == "none" else args.start  # None: no first phase at all
-        options = solving.SolveOptions(
-            time_limit=args.seconds, workers=2, seed=args.seed, restrict_from=start
-        )
-        if start is not None:
-            mode, share = arm.split(":")
-            # Read by _search at each solve: below ONE_FAMILY_BELOW patients the restriction is on.
-            solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
-            solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)
+        options = arm_options(arm, args)
         for week in load_suites()[args.family][: args.weeks]:
             result, first = solve_week(week, options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"

@@ -1,0 +1,58 @@
+"""Experiment: a short first phase on M weeks, for a faster descent in the first seconds.
+
+On M weeks the search's first roster (feasibility jump's, about 1,420 on M-120p-s1)
+sits far above HiGHS's one roster (874 at 3.8 s), and ours reaches HiGHS's only after
+6-7 s: the two ratios above 1 in session-26's run. L weeks start on home blocks and one
+family per block (restriction.py) and have a good roster at once; M weeks measured that
+phase at half and 0.8 of the time (worse at 60 s), never briefly. Arms as in
+first_phase.py's ``arm_options`` (``none``: the whole week from the start; ``off:SHARE``
+home blocks alone until the first roster, then one family per block; ``on:SHARE`` one
+family per block from the start; ``:plain`` without the phased parameters), every week
+from ``--from 0``; ``shipped``: the solve as it stands, whose ``BRIEF_PHASE`` came of
+this experiment (``on:0.1``). Each row: the best roster at each checkpoint, and when the
+search first reached the HiGHS peer's roster of session-26's run.
+
+Run: cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms none,off:0.1,on:0.1
+     cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms on:0.1:plain --seed 1
+     cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms on:0.1 --load-first 0
+"""
+
+from __future__ import annotations
+
+from common import objective_cells, progress_recorder
+from first_phase import arm_options, phase_parser
+
+from optimizer import solve as solving
+from optimizer.bench.suites import load_suites
+
+HIGHS_ROSTER = {"M-120p-s1": 874, "M-120p-s2": 1009, "M-120p-s3": 1013, "riverbend": 514}
+"""The HiGHS peer's roster in session-26's run (benchmarks/results/session-26/all), per week."""
+CELLS = (2, 4, 6, 10, 30, 60)
+
+
+def main() -> None:
+    parser = phase_parser(
+        __doc__, "none,shipped", "comma-separated none, shipped, or on/off:SHARE[:plain]", 0
+    )
+    args = parser.parse_args()
+    print(f"| week | arm | {' | '.join(f'at {c} s' for c in CELLS)} | final | to HiGHS's roster (s) |")
+    for arm in args.arms.split(","):
+        if arm == "shipped":
+            options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
+        else:
+            options = arm_options(arm, args)
+        for week in load_suites()[args.family][: args.weeks]:
+            events: list[tuple[float, float]] = []
+            result = solving.solve(week.scenario(), options, on_progress=progress_recorder(events))
+            target = HIGHS_ROSTER.get(week.name)
+            reached = min((t for t, o in events if target is not None and o <= target), default=None)
+            final = "—" if result.objective is None else f"{result.objective:,.0f}"
+            if result.status == "OPTIMAL":
+                final += f", proven at {result.wall_time_s:.1f} s"
+            when = "—" if reached is None else f"{reached:.1f}"
+            cells = objective_cells(events, CELLS)
+            print(f"| {week.name} | {arm} | {cells} | {final} | {when} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
