@@ -79,18 +79,21 @@ LP's rows do not (715), and run for the whole minute it cost Riverbend its proof
 ROOT_STALL_S = 10.0
 """Seconds without a rise of its bound after which ``EARLY_ROOT``'s root gives its core back."""
 
-BRIEF_PHASE = range(MIP_BELOW, RESTRICT_FROM)
+BRIEF_PHASE = range(100, RESTRICT_FROM)
 """Patients for which a solve on several workers starts with a brief first phase on home
 blocks, ``BRIEF_SHARE`` of the time, and searches the whole week from its roster.
 
 Why: on these weeks the whole week's first roster (feasibility jump's) is poor (1,420 on
 M-120p-s1, whose best known is 717-720) and the search needed 2.5-8.7 s to reach the
 roster HiGHS alone has at 2.3-5.7 s; in the restricted week (restriction.py) rosters
-are good from the start. Measured (Intel Xeon, 2 workers, 60 s, seeds 0-2;
-benchmarks/JOURNAL.md, "A brief first phase on M weeks"): HiGHS's roster reached at
-0.4-2.3 s, rosters at 60 s 6,536 against 6,533 in sum over M-120p-s1 / s2 / s3,
-Riverbend proven in two runs of three against one. Half or 0.8 of the time in that phase
-had cost M weeks 1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
+are good from the start. Measured on the 120-patient M weeks (Intel Xeon, 2 workers,
+60 s, seeds 0-2; benchmarks/JOURNAL.md, "A brief first phase on M weeks"): HiGHS's
+final roster reached at 0.08-0.63 of HiGHS's time through the benchmark (0.51-1.71
+before), gap at 10 s 4.0 % against 9.8-10.8 % (medians), rosters at 60 s 6,530 in sum
+against 6,533 searched whole the same hour. Riverbend (80 patients) keeps searching
+whole: its ratio stayed near 1 (0.73-1.07), and two runs of three ended unproven, one at
+440 (searched whole, two of three that hour as well). Half or 0.8 of the time in that phase had cost M weeks
+1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
 """
 
 
