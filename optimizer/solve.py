@@ -91,8 +91,9 @@ are good from the start. Measured on the 120-patient M weeks (Intel Xeon, 2 work
 final roster reached at 0.08-0.63 of HiGHS's time through the benchmark (0.51-1.71
 before), gap at 10 s 4.0 % against 9.8-10.8 % (medians), rosters at 60 s 6,530 in sum
 against 6,533 searched whole the same hour. Riverbend (80 patients) keeps searching
-whole: its ratio stayed near 1 (0.73-1.07), and two runs of three ended unproven, one at
-440 (searched whole, two of three that hour as well). Half or 0.8 of the time in that phase had cost M weeks
+whole: with the phase HiGHS's roster came sooner but not reliably before HiGHS's
+(ratios 0.73-1.07), and one run of six ended at 440 (0.9 %), outside the M target the
+whole-week search met in all its runs that hour. Half or 0.8 of the time in that phase had cost M weeks
 1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
 """
 
