@@ -93,8 +93,8 @@ before), gap at 10 s 4.0 % against 9.8-10.8 % (medians), rosters at 60 s 6,530 i
 against 6,533 searched whole the same hour. Riverbend (80 patients) keeps searching
 whole: with the phase HiGHS's roster came sooner but not reliably before HiGHS's
 (ratios 0.73-1.07), and one run of six ended at 440 (0.9 %), outside the M target the
-whole-week search met in all its runs that hour. Half or 0.8 of the time in that phase had cost M weeks
-1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
+whole-week search met in all its runs that hour. Half or 0.8 of the time in that phase
+had cost M weeks 1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
 """
 
 
