@@ -15,11 +15,12 @@ search first reached the HiGHS peer's roster of session-26's run.
 Run: cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms none,off:0.1,on:0.1
      cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms on:0.1:plain --seed 1
      cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms on:0.1 --load-first 0
+     cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms none --week-seeds 4,5
 """
 
 from __future__ import annotations
 
-from common import objective_cells, progress_recorder
+from common import objective_cells, progress_recorder, week_seeds
 from first_phase import arm_options, phase_parser
 
 from optimizer import solve as solving
@@ -34,6 +35,7 @@ def main() -> None:
     parser = phase_parser(
         __doc__, "none,shipped", "comma-separated none, shipped, or on/off:SHARE[:plain]", 0
     )
+    parser.add_argument("--week-seeds", default=None, help="weeks of these generator seeds, e.g. 4,5")
     args = parser.parse_args()
     print(f"| week | arm | {' | '.join(f'at {c} s' for c in CELLS)} | final | to HiGHS's roster (s) |")
     for arm in args.arms.split(","):
@@ -41,7 +43,7 @@ def main() -> None:
             options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
         else:
             options = arm_options(arm, args)
-        for week in load_suites()[args.family][: args.weeks]:
+        for week in load_suites(week_seeds=week_seeds(args.week_seeds))[args.family][: args.weeks]:
             events: list[tuple[float, float]] = []
             result = solving.solve(week.scenario(), options, on_progress=progress_recorder(events))
             target = HIGHS_ROSTER.get(week.name)
