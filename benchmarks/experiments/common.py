@@ -14,7 +14,16 @@ from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS, Progress, configure
+from optimizer.solve import TUNED_PORTFOLIOS, Progress, SolveResult, configure
+
+HIGHS_PEER = {
+    "M-120p-s1": (874, 3.85),
+    "M-120p-s2": (1009, 4.32),
+    "M-120p-s3": (1013, 5.67),
+    "riverbend": (514, 2.34),
+}
+"""Week -> (objective, seconds) of the HiGHS peer's one roster in session-26's full run
+(benchmarks/results/session-26/all), which the M experiments time ours against."""
 
 
 def weeks_by_name(week_seeds: list[int] | None = None) -> dict[str, BenchWeek]:
@@ -84,3 +93,16 @@ def objective_cells(events: list[tuple[float, float]], checkpoints: Sequence[flo
     checkpoint, "—" before any."""
     at = [min((o for t, o in events if t <= c), default=None) for c in checkpoints]
     return " | ".join("—" if v is None else f"{v:,.0f}" for v in at)
+
+
+def reached_at(events: list[tuple[float, float]], target: float) -> float | None:
+    """When ``events`` (``progress_recorder``'s) first had a roster at or below ``target``; None if never."""
+    return next((t for t, o in events if o <= target), None)
+
+
+def final_cell(result: SolveResult) -> str:
+    """A table cell: the solve's roster, and when it was proven optimal if it was."""
+    final = "—" if result.objective is None else f"{result.objective:,.0f}"
+    if result.status == "OPTIMAL":
+        final += f", proven at {result.wall_time_s:.1f} s"
+    return final

@@ -29,7 +29,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from common import objective_cells, progress_recorder, week_seeds
+from common import final_cell, objective_cells, progress_recorder, week_seeds
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
@@ -113,9 +113,7 @@ def solve_row(week: BenchWeek, scenario: Scenario, arm: str, options: SolveOptio
     result = solve(scenario, options, on_progress=progress_recorder(events))
     first = f"{events[0][0]:.1f}" if events else "—"
     cells = objective_cells(events, checkpoints)
-    final = "—" if result.objective is None else f"{result.objective:,.0f}"
-    if result.status == "OPTIMAL":
-        final += f", proven at {result.wall_time_s:.1f} s"
+    final = final_cell(result)
     bound = "—" if result.best_bound is None else f"{result.best_bound:,.0f}"
     print(f"| {week.name} | {arm} | {first} | {cells} | {final} | {bound} |", flush=True)
 

@@ -24,20 +24,13 @@ import argparse
 import time
 from typing import Any
 
-from common import objective_cells, progress_recorder
+from common import HIGHS_PEER, objective_cells, progress_recorder, reached_at
 
 from optimizer import relaxation
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
 from optimizer.solve import SolveOptions, hint_all, parse_parameter, solve
 
-HIGHS_PEER = {
-    "M-120p-s1": (874, 3.85),
-    "M-120p-s2": (1009, 4.32),
-    "M-120p-s3": (1013, 5.67),
-    "riverbend": (514, 2.34),
-}
-"""Week -> (objective, seconds) of the HiGHS peer's one roster in session-26's full run."""
 CHECKPOINTS = (1, 2, 4, 6, 10, 20, 30, 60)
 
 shipped_mip = relaxation.BoundSolver._mip
@@ -104,7 +97,7 @@ def main() -> None:
             options = SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed, parameters=params)
             result = solve(scenario, options, progress_recorder(events))
             target, peer = HIGHS_PEER[week.name]
-            reach = next((t for t, o in events if o <= target), None)
+            reach = reached_at(events, target)
             to_peer = "—" if reach is None else f"{reach:.2f} ({reach / peer:.2f})"
             marks = [c for c in CHECKPOINTS if c <= args.seconds]
             cells = objective_cells(events, marks)

@@ -20,14 +20,12 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms
 
 from __future__ import annotations
 
-from common import objective_cells, progress_recorder, week_seeds
+from common import HIGHS_PEER, final_cell, objective_cells, progress_recorder, reached_at, week_seeds
 from first_phase import arm_options, phase_parser
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
 
-HIGHS_ROSTER = {"M-120p-s1": 874, "M-120p-s2": 1009, "M-120p-s3": 1013, "riverbend": 514}
-"""The HiGHS peer's roster in session-26's run (benchmarks/results/session-26/all), per week."""
 CELLS = (2, 4, 6, 10, 30, 60)
 
 
@@ -46,14 +44,11 @@ def main() -> None:
         for week in load_suites(week_seeds=week_seeds(args.week_seeds))[args.family][: args.weeks]:
             events: list[tuple[float, float]] = []
             result = solving.solve(week.scenario(), options, on_progress=progress_recorder(events))
-            target = HIGHS_ROSTER.get(week.name)
-            reached = min((t for t, o in events if target is not None and o <= target), default=None)
-            final = "—" if result.objective is None else f"{result.objective:,.0f}"
-            if result.status == "OPTIMAL":
-                final += f", proven at {result.wall_time_s:.1f} s"
+            target = HIGHS_PEER.get(week.name)
+            reached = reached_at(events, target[0]) if target else None
             when = "—" if reached is None else f"{reached:.1f}"
             cells = objective_cells(events, CELLS)
-            print(f"| {week.name} | {arm} | {cells} | {final} | {when} |", flush=True)
+            print(f"| {week.name} | {arm} | {cells} | {final_cell(result)} | {when} |", flush=True)
 
 
 if __name__ == "__main__":
