@@ -883,7 +883,7 @@ def _search(
     params, first = phased_parameters(options)
     enough = None
     settle_first = _load_first_terms(built) if one_family else []  # measured on L; worse on XL
-    if options.resolved_workers() == 1:
+    if not several:
         first = _scaled(first, share)
     else:
         started = time.monotonic()
