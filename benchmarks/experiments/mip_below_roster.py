@@ -2,7 +2,8 @@
 
 ``rounds``: ``_BoundThread._rounds`` as shipped, HiGHS's MIP with the row ``objective <=
 roster - 1``, started again below a better roster at most ``NEAR_STEPS`` above the bound
-(``rounds:N``: N instead); ``plain``: one
+(``rounds:N``: N instead; ``rounds:N:S``, and a round may end once it has run S seconds, not
+``ROUND_S``); ``plain``: one
 MIP without the row for the whole time (the code before it); ``ladder``: probes of the
 bound (``ladder``'s docstring; left out, benchmarks/JOURNAL.md 2026-12-06 morning), each
 round printed. Per week, arm and seed: when the search's final roster was found, when the
@@ -10,6 +11,8 @@ solve proved it, and its roster and bound. ``--week-seeds``: the weeks of other 
 
 Run: cd benchmarks/experiments && ../../.venv/bin/python mip_below_roster.py S-30p-s2 \
         --arms plain,rounds --seeds 3,4,5
+     cd benchmarks/experiments && ../../.venv/bin/python mip_below_roster.py S-30p-s2 S-30p-s1 \
+        lighthouse-small S-30p-s3 --arms rounds,rounds:1:3 --seeds 0,1,2
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from optimizer.solve import Progress, SolveOptions, solve
 
 shipped_rounds = solving._BoundThread._rounds
 shipped_near = solving.NEAR_STEPS
+shipped_round = solving.ROUND_S
 
 
 def plain(self: solving._BoundThread, relaxation: Relaxation, started: float) -> None:
@@ -106,10 +110,11 @@ def main() -> None:
         scenario = weeks[name].scenario()
         for seed in [int(s) for s in args.seeds.split(",")]:
             for arm in args.arms.split(","):
-                kind, _, near = arm.partition(":")
+                kind, near, round_s = [*arm.split(":"), "", ""][:3]
                 arms = {"plain": plain, "rounds": shipped_rounds, "ladder": ladder}
                 solving._BoundThread._rounds = arms[kind]
                 solving.NEAR_STEPS = float(near) if near else shipped_near
+                solving.ROUND_S = float(round_s) if round_s else shipped_round
                 found: list[float] = []
                 started = time.monotonic()
 
