@@ -2,7 +2,7 @@
 
 ``rounds``: ``_BoundThread._rounds`` as shipped, HiGHS's MIP with the row ``objective <=
 roster - 1``, started again below a better roster at most ``NEAR_STEPS`` above the bound
-(``rounds:N``: N instead; ``rounds:N:S``, and a round may end once it has run S seconds, not
+(``rounds:N``: N instead; ``rounds:N:S``: and rounds of at least S seconds in place of
 ``ROUND_S``); ``plain``: one
 MIP without the row for the whole time (the code before it); ``ladder``: probes of the
 bound (``ladder``'s docstring; left out, benchmarks/JOURNAL.md 2026-12-06 morning), each
