@@ -16,7 +16,8 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms
      cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms on:0.1:plain --seed 1
      cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms on:0.1 --load-first 0
      cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms none --week-seeds 4,5
-     cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --weeks 3 --arms on:0.05,on:0.1,on:0.2
+     cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --weeks 3 \
+        --arms on:0.05,on:0.1,on:0.2
 """
 
 from __future__ import annotations
