@@ -51,8 +51,20 @@ def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
     return parser
 
 
-PHASED = (solving.PHASED_PRESOLVE, solving.PHASED_SEARCH)
-"""The phased parameters as shipped, for arms that take them away (``:plain``)."""
+SHIPPED = {
+    name: getattr(solving, name)
+    for name in (
+        "LOAD_FIRST_SHARE",
+        "PHASED_PRESOLVE",
+        "PHASED_SEARCH",
+        "ONE_FAMILY_BELOW",
+        "RESTRICTED_SHARE",
+        "ONE_FAMILY_SHARE",
+    )
+}
+"""The module values of solve.py that arms change, as shipped: each arm starts from them, so
+no arm inherits the one before it (a ``shipped`` arm after ``on:0.1:plain`` would have run
+without the phased parameters)."""
 
 
 def phase_parser(doc: str, arms: str, arms_help: str, start: int) -> argparse.ArgumentParser:
@@ -69,20 +81,26 @@ def phase_parser(doc: str, arms: str, arms_help: str, start: int) -> argparse.Ar
 
 
 def arm_options(arm: str, args: argparse.Namespace) -> solving.SolveOptions:
-    """The solve of one arm, ``none`` or ``MODE:SHARE[:plain]``, setting the module values it asks for.
+    """The solve of one arm (``shipped``, ``none`` or ``MODE:SHARE[:plain]``), from the shipped module values.
 
-    ``:plain`` leaves out ``PHASED_PRESOLVE`` and ``PHASED_SEARCH``. Every arm runs
-    without ``BRIEF_PHASE`` (solve.py), which would otherwise set M weeks' phase itself.
+    ``shipped`` is the solve as it stands. ``:plain`` leaves out ``PHASED_PRESOLVE`` and
+    ``PHASED_SEARCH``. Every other arm runs without ``BRIEF_PHASE`` (solve.py), which would
+    otherwise set M weeks' phase itself. ``--load-first`` applies to every arm.
     """
+    for name, value in SHIPPED.items():
+        setattr(solving, name, value)
     if args.load_first is not None:
         solving.LOAD_FIRST_SHARE = args.load_first
+    if arm == "shipped":
+        return solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
     start = None if arm == "none" else args.start  # None: no first phase at all
     options = solving.SolveOptions(
         time_limit=args.seconds, workers=2, seed=args.seed, restrict_from=start, brief_phase=None
     )
     if start is not None:
         mode, share, *rest = arm.split(":")
-        solving.PHASED_PRESOLVE, solving.PHASED_SEARCH = ({}, {}) if "plain" in rest else PHASED
+        if "plain" in rest:
+            solving.PHASED_PRESOLVE, solving.PHASED_SEARCH = {}, {}
         # Read by _search at each solve: below ONE_FAMILY_BELOW patients the restriction is on.
         solving.ONE_FAMILY_BELOW = 10**9 if mode == "on" else 0
         solving.RESTRICTED_SHARE = solving.ONE_FAMILY_SHARE = float(share)

@@ -39,10 +39,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"| week | arm | {' | '.join(f'at {c} s' for c in CELLS)} | final | to HiGHS's roster (s) |")
     for arm in args.arms.split(","):
-        if arm == "shipped":
-            options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
-        else:
-            options = arm_options(arm, args)
+        options = arm_options(arm, args)
         for week in load_suites(week_seeds=week_seeds(args.week_seeds))[args.family][: args.weeks]:
             events: list[tuple[float, float]] = []
             result = solving.solve(week.scenario(), options, on_progress=progress_recorder(events))
