@@ -17,6 +17,10 @@ after 900 s. Arms, each a solve through ``solve``:
   ``ROOT_STALL_S`` seconds, giving its core back to the search (what ships for
   ``EARLY_ROOT`` patient counts, here at any size); ``root-now-stall:S`` with a stall of S
   seconds.
+- ``root-stall:S``: ``root`` (the shipped root of ``ROOT_CUTS`` weeks: the LP's rows, after
+  the first phase), stopped once its rounded bound has not risen for S seconds;
+- ``root-for:S``: ``root``, stopped S seconds after it starts. Both give its core back to
+  the search for the rest of the minute (L's root otherwise runs to the end of it).
 
 Run: cd benchmarks/experiments && ../../.venv/bin/python root_cuts.py L --arms lp,root,root-all,root-now
 A week outside the suites: ``root_cuts.py --scenario FILE --arms lp,root`` (e.g. one written by
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,10 +39,12 @@ from presolve import arms_main, row_heads, solve_row
 
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek
+from optimizer.relaxation import Relaxation
 from optimizer.scenario import load_scenario
 from optimizer.solve import SolveOptions
 
 shipped_run = solving._BoundThread._run
+shipped_root_bound = solving.BoundSolver.root_bound
 shipped_stall = solving.ROOT_STALL_S
 EVERY_SIZE = range(solving.MIP_BELOW, 10**6)
 
@@ -47,6 +54,25 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
     scenario = week.scenario()
     for arm in arms:
         solving._BoundThread._run = shipped_run
+        solving.BoundSolver.root_bound = shipped_root_bound
+        if arm.startswith(("root-stall:", "root-for:")):
+            seconds_given = float(arm.partition(":")[2])
+            by_stall = arm.startswith("root-stall:")
+
+            def root_bound(
+                self: solving.BoundSolver,
+                relaxation: Relaxation,
+                time_limit: float,
+                on_bound: Callable[[float], None],
+                stall: float | None = None,
+                given: float = seconds_given,
+                by_stall: bool = by_stall,
+            ) -> None:
+                if by_stall:
+                    return shipped_root_bound(self, relaxation, time_limit, on_bound, stall or given)
+                return shipped_root_bound(self, relaxation, min(time_limit, given), on_bound, stall)
+
+            solving.BoundSolver.root_bound = root_bound
         if arm in ("root-all", "root-now", "root-early"):
             every_row, now = arm != "root-early", arm != "root-all"
 
