@@ -86,7 +86,7 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
 
             solving._BoundThread._run = run
         stalling = arm.startswith("root-now-stall")
-        solving.ROOT_STALL_S = float(arm.partition(":")[2] or shipped_stall)
+        solving.ROOT_STALL_S = float(arm.partition(":")[2] or shipped_stall) if stalling else shipped_stall
         cuts = None if arm == "lp" or stalling else EVERY_SIZE
         early = EVERY_SIZE if stalling else None
         options = SolveOptions(time_limit=seconds, workers=2, seed=seed, root_cuts=cuts, early_root=early)

@@ -21,24 +21,13 @@ from __future__ import annotations
 
 import time
 
+from common import RosterTrace
 from ortools.sat.python import cp_model
 from presolve import arm_parameters, selected_weeks, week_parser
 
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek
 from optimizer.solve import SolveOptions, configure
-
-
-class _Trail(cp_model.CpSolverSolutionCallback):
-    """Each roster's (seconds, objective)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.started = time.monotonic()
-        self.found: list[tuple[float, float]] = []
-
-    def on_solution_callback(self) -> None:
-        self.found.append((time.monotonic() - self.started, self.objective_value))
 
 
 def whole_week(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
@@ -68,10 +57,10 @@ def whole_week(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> N
     for arm in arms:
         solver = cp_model.CpSolver()
         configure(solver, {**params, **arm_parameters(arm)})
-        trail = _Trail()
-        solver.solve(model, trail)
-        start = trail.found[0][1] if trail.found else None
-        last = trail.found[-1] if trail.found else (None, None)
+        found: list[tuple[float, float]] = []
+        solver.solve(model, RosterTrace(time.monotonic(), found))
+        start = found[0][1] if found else None
+        last = found[-1] if found else (None, None)
         print(
             f"| {week.name} | {arm} | {params['max_time_in_seconds']:.1f} | {start} | {last[1]} | "
             f"{last[0] if last[0] is None else round(last[0], 1)} | {result.objective} |",
