@@ -46,9 +46,19 @@ def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
     parser.add_argument("family", help="a family of benchmarks/suites.yaml")
     parser.add_argument("--arms", default=arms, help=arms_help)
     parser.add_argument("--weeks", type=int, default=None, help="only the first N weeks of the family")
+    parser.add_argument("--only", default=None, help="only these weeks of the family, e.g. riverbend")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     return parser
+
+
+def chosen(weeks: list[BenchWeek], args: argparse.Namespace) -> list[BenchWeek]:
+    """The family's weeks an experiment runs: the first ``--weeks``, then those ``--only`` names."""
+    weeks = weeks[: args.weeks]
+    if args.only is None:
+        return weeks
+    names = set(args.only.split(","))
+    return [week for week in weeks if week.name in names]
 
 
 SHIPPED = {
@@ -114,7 +124,7 @@ def main() -> None:
     args = parser.parse_args()
     for arm in args.arms.split(","):
         options = arm_options(arm, args)
-        for week in load_suites()[args.family][: args.weeks]:
+        for week in chosen(load_suites()[args.family], args):
             result, first = solve_week(week, options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
             found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"

@@ -23,7 +23,7 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms
 from __future__ import annotations
 
 from common import HIGHS_PEER, final_cell, objective_cells, progress_recorder, reached_at, week_seeds
-from first_phase import arm_options, phase_parser
+from first_phase import arm_options, chosen, phase_parser
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
@@ -40,7 +40,7 @@ def main() -> None:
     print(f"| week | arm | {' | '.join(f'at {c} s' for c in CELLS)} | final | to HiGHS's roster (s) |")
     for arm in args.arms.split(","):
         options = arm_options(arm, args)
-        for week in load_suites(week_seeds=week_seeds(args.week_seeds))[args.family][: args.weeks]:
+        for week in chosen(load_suites(week_seeds=week_seeds(args.week_seeds))[args.family], args):
             events: list[tuple[float, float]] = []
             result = solving.solve(week.scenario(), options, on_progress=progress_recorder(events))
             target = HIGHS_PEER.get(week.name)
