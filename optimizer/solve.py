@@ -79,9 +79,10 @@ LP's rows do not (715), and run for the whole minute it cost Riverbend its proof
 ROOT_STALL_S = 10.0
 """Seconds without a rise of its bound after which ``EARLY_ROOT``'s root gives its core back."""
 
-BRIEF_PHASE = range(100, RESTRICT_FROM)
+BRIEF_PHASE = range(80, RESTRICT_FROM)
 """Patients for which a solve on several workers starts with a brief first phase on home
-blocks, ``BRIEF_SHARE`` of the time, and searches the whole week from its roster.
+blocks, ``BRIEF_SHARE`` of the time (``QUICK_BRIEF_SHARE`` below ``QUICK_BRIEF_BELOW``
+patients), and searches the whole week from its roster.
 
 Why: on these weeks the whole week's first roster (feasibility jump's) is poor (1,420 on
 M-120p-s1, whose best known is 717-720) and the search needed 2.5-8.7 s to reach the
@@ -90,12 +91,20 @@ are good from the start. Measured on the 120-patient M weeks (Intel Xeon, 2 work
 60 s, seeds 0-2; benchmarks/JOURNAL.md, "A brief first phase on M weeks"): HiGHS's
 final roster reached at 0.08-0.63 of HiGHS's time through the benchmark (0.51-1.71
 before), gap at 10 s 4.0 % against 9.8-10.8 % (medians), rosters at 60 s 6,530 in sum
-against 6,533 searched whole the same hour. Riverbend (80 patients) keeps searching
-whole: with the phase HiGHS's roster came sooner but not reliably before HiGHS's
-(ratios 0.73-1.07), and one run of six ended at 440 (0.9 %), outside the M target the
-whole-week search met in all its runs that hour. Half or 0.8 of the time in that phase
-had cost M weeks 1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
+against 6,533 searched whole the same hour. Half or 0.8 of the time in that phase had
+cost M weeks 1-2 % at 60 s (JOURNAL, "Three more search ideas on M").
 """
+QUICK_BRIEF_BELOW = 100
+"""Patients below which the brief phase is quicker: ``QUICK_BRIEF_SHARE`` of the time on the
+restricted week's own objective, without the load-first step, whose rosters come slowly
+there (Riverbend, 80 patients: 922 to 675 over its first 2 s). Measured on Riverbend
+(Intel Xeon, 2 workers, 60 s, seeds 0-5; benchmarks/JOURNAL.md, "A quicker brief phase
+on Riverbend"): HiGHS's roster (514) reached at 1.2-1.8 s against 3.4-6.1 s searched
+whole, HiGHS's own at 2.3-2.6 s; 436 proven in four runs of six either way, the other
+two 437-438 either way. With a tenth of the time and the load-first step, one run of six
+had ended at 440; with 0.05 of the time and no step, one at 446."""
+QUICK_BRIEF_SHARE = 0.03
+"""Of the time limit, the most the quicker brief phase (``QUICK_BRIEF_BELOW``) takes."""
 
 
 @dataclass(frozen=True)
@@ -869,7 +878,8 @@ def _search(
     narrower week may have none). With one worker the phase is home blocks alone or one
     family per block by the same size rule, and ends on CP-SAT's deterministic clock, so
     the solve stays reproducible. Weeks of ``BRIEF_PHASE`` patients on several workers
-    get the same phase for ``BRIEF_SHARE`` of the time only; with one worker, none.
+    get the same phase for ``BRIEF_SHARE`` of the time only (below ``QUICK_BRIEF_BELOW``,
+    ``QUICK_BRIEF_SHARE`` on the week's objective alone); with one worker, none.
     """
     patients = len(built.sc.patients)
     several = options.resolved_workers() > 1
@@ -877,12 +887,16 @@ def _search(
     large = brief or (options.restrict_from is not None and patients >= options.restrict_from)
     one_family = patients < ONE_FAMILY_BELOW
     restricted = restricted_model(built, one_family) if large else None
-    share = BRIEF_SHARE if brief else ONE_FAMILY_SHARE if one_family else RESTRICTED_SHARE
+    quick = brief and patients < QUICK_BRIEF_BELOW
+    if brief:
+        share = QUICK_BRIEF_SHARE if quick else BRIEF_SHARE
+    else:
+        share = ONE_FAMILY_SHARE if one_family else RESTRICTED_SHARE
     if restricted is None:
         return (*_run(built.model, options, watcher, on_tick, params=parameters(options, patients)), True)
     params, first = phased_parameters(options)
     enough = None
-    settle_first = _load_first_terms(built) if one_family else []  # measured on L; worse on XL
+    settle_first = _load_first_terms(built) if one_family and not quick else []  # measured on L; worse on XL
     if not several:
         first = _scaled(first, share)
     else:
@@ -938,10 +952,14 @@ def _search(
     over = interrupted or _time_left(rest) < 1.0 or watcher.stalled(options.stall)
     if over or (found and watcher.closed(options.gap)):
         return ("FEASIBLE" if found else "UNKNOWN"), solver, interrupted, False
-    if found:
+    if found and not quick:
         hint_all(built.model, solver)  # the copy's variables are the model's, index for index
     status2, solver2, interrupted2 = _run(built.model, options, watcher, on_tick, params=rest)
-    if status2 == "UNKNOWN" and found:  # the whole week's search ran out of time before a roster
+    # The whole week's search ran out of time before a roster, or (unhinted) before a better one.
+    behind = (
+        found and status2 == "FEASIBLE" and solver2.value(built.objective) > solver.value(built.objective)
+    )
+    if found and (status2 == "UNKNOWN" or behind):
         return "FEASIBLE", solver, interrupted2, False
     return status2, solver2, interrupted2, True
 

@@ -222,6 +222,7 @@ def test_weeks_of_the_brief_phase_start_on_home_blocks_for_a_tenth_of_the_time_o
     """``BRIEF_PHASE`` weeks (here every size): two workers search the restricted week for
     ``BRIEF_SHARE`` of the time, then the whole week for the rest, from its roster; one
     worker (reproducible, not measured) and ``brief_phase=None`` search the whole week alone."""
+    monkeypatch.setattr(solve_module, "QUICK_BRIEF_BELOW", 0)  # the phase of 100 patients and up
     searches = _record_searches(monkeypatch)
     scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")  # 24 patients
     brief = SolveOptions(time_limit=5.0, workers=2, restrict_from=None, brief_phase=range(99), lp_bound=False)
@@ -235,6 +236,40 @@ def test_weeks_of_the_brief_phase_start_on_home_blocks_for_a_tenth_of_the_time_o
         searches.clear()
         solve(scenario, replace(options, time_limit=1.0))
         assert len(searches) == 1 and not searches[0][0].proto.solution_hint.vars
+
+
+@pytest.mark.parametrize(("quick_below", "quick"), [(100, True), (0, False)])
+def test_the_quick_brief_phase_skips_the_load_first_step_and_leaves_the_whole_week_unhinted(
+    monkeypatch: pytest.MonkeyPatch, quick_below: int, quick: bool
+) -> None:
+    """Below ``QUICK_BRIEF_BELOW`` patients the brief phase searches the restricted week's own
+    objective, and the whole week's search starts afresh rather than from its roster; from
+    it, load balance alone comes first and the whole week starts from the phase's roster.
+    Either way the solve returns the best roster it reported."""
+    steps: list[str] = []
+    real = solve_module._load_first
+
+    def load_first_step(built, restricted, name, *rest):  # type: ignore[no-untyped-def]
+        steps.append(name)
+        return real(built, restricted, name, *rest)
+
+    monkeypatch.setattr(solve_module, "_load_first", load_first_step)
+    monkeypatch.setattr(solve_module, "QUICK_BRIEF_BELOW", quick_below)
+    searches = _record_searches(monkeypatch)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")  # 24 patients
+    options = SolveOptions(
+        time_limit=4.0, workers=2, restrict_from=None, brief_phase=range(99), lp_bound=False
+    )
+    seen: list[float] = []
+    result = solve(
+        scenario, options, on_progress=lambda p: seen.append(p.objective) if p.objective is not None else None
+    )
+    assert result.roster is not None and check_roster(scenario, result.roster).ok
+    assert result.objective == min(seen)
+    assert steps == ([] if quick else ["load_balance"])
+    first, whole = searches[0][0], searches[-1][0]
+    assert len(searches) >= 2 and whole is not first
+    assert (len(whole.proto.solution_hint.vars) > 0) is not quick
 
 
 def test_small_weeks_search_with_symmetry_at_its_highest_level_unless_the_user_says(
