@@ -81,8 +81,8 @@ ROOT_STALL_S = 10.0
 
 BRIEF_PHASE = range(80, RESTRICT_FROM)
 """Patients for which a solve on several workers starts with a brief first phase on home
-blocks, ``BRIEF_SHARE`` of the time (``QUICK_BRIEF_SHARE`` below ``QUICK_BRIEF_BELOW``
-patients), and searches the whole week from its roster.
+blocks, ``BRIEF_SHARE`` of the time, and searches the whole week from its roster (below
+``QUICK_BRIEF_BELOW`` patients, ``QUICK_BRIEF_SHARE`` of the time, then the whole week afresh).
 
 Why: on these weeks the whole week's first roster (feasibility jump's) is poor (1,420 on
 M-120p-s1, whose best known is 717-720) and the search needed 2.5-8.7 s to reach the
@@ -884,7 +884,9 @@ def _search(
     family per block by the same size rule, and ends on CP-SAT's deterministic clock, so
     the solve stays reproducible. Weeks of ``BRIEF_PHASE`` patients on several workers
     get the same phase for ``BRIEF_SHARE`` of the time only (below ``QUICK_BRIEF_BELOW``,
-    ``QUICK_BRIEF_SHARE`` on the week's objective alone); with one worker, none.
+    ``QUICK_BRIEF_SHARE`` on the week's objective alone, and the whole week's search is
+    not hinted with its roster, which is returned if that search ends worse); with one
+    worker, none.
     """
     patients = len(built.sc.patients)
     several = options.resolved_workers() > 1
