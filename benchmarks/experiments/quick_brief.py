@@ -8,7 +8,8 @@ against the whole-week search those weeks had before (``whole``: ``brief_phase=N
 final one, and when it reached the HiGHS peer's final roster, run first for ``--highs``
 seconds (the benchmark's ratio against HiGHS, from the same hour).
 
-Run: cd benchmarks/experiments && ../../.venv/bin/python quick_brief.py --patients 90 --week-seeds 4,5 --highs 30
+Run: cd benchmarks/experiments && ../../.venv/bin/python quick_brief.py --patients 90 \
+         --week-seeds 4,5 --highs 30
 """
 
 from __future__ import annotations
