@@ -948,6 +948,8 @@ def _search(
     finally:
         watcher.restricted = False
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
+    if quick:  # the whole week searched as without the phase, with its own parameters
+        params = parameters(options, patients)
     rest = _after(params, solver if last is None else last)
     if step_roster is not None and status not in ("OPTIMAL", "FEASIBLE"):
         # The phase stopped (its share, or a stall counted from the step's roster) before

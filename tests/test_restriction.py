@@ -243,9 +243,10 @@ def test_the_quick_brief_phase_skips_the_load_first_step_and_leaves_the_whole_we
     monkeypatch: pytest.MonkeyPatch, quick_below: int, quick: bool
 ) -> None:
     """Below ``QUICK_BRIEF_BELOW`` patients the brief phase searches the restricted week's own
-    objective, and the whole week's search starts afresh rather than from its roster; from
-    it, load balance alone comes first and the whole week starts from the phase's roster.
-    Either way the solve returns the best roster it reported."""
+    objective, and the whole week's search starts afresh rather than from its roster, with
+    the parameters of a week searched whole; from it, load balance alone comes first and
+    the whole week starts from the phase's roster, with the phased parameters. Either way
+    the solve returns the best roster it reported."""
     steps: list[str] = []
     real = solve_module._load_first
 
@@ -267,9 +268,10 @@ def test_the_quick_brief_phase_skips_the_load_first_step_and_leaves_the_whole_we
     assert result.roster is not None and check_roster(scenario, result.roster).ok
     assert result.objective == min(seen)
     assert steps == ([] if quick else ["load_balance"])
-    first, whole = searches[0][0], searches[-1][0]
+    (first, _), (whole, params) = searches[0], searches[-1]
     assert len(searches) >= 2 and whole is not first
     assert (len(whole.proto.solution_hint.vars) > 0) is not quick
+    assert ("num_violation_ls" in params) is not quick  # afresh: the week's own parameters
 
 
 def test_small_weeks_search_with_symmetry_at_its_highest_level_unless_the_user_says(
