@@ -98,16 +98,15 @@ QUICK_BRIEF_BELOW = 100
 """Patients below which the brief phase is quicker: ``QUICK_BRIEF_SHARE`` of the time on the
 restricted week's own objective, without the load-first step, whose rosters come slowly
 there (Riverbend, 80 patients: 922 to 675 over its first 2 s); then the whole week is
-searched afresh, not from the phase's roster, which stands until that search beats it.
-Measured on Riverbend (Intel Xeon, 2 workers, 60 s, six seeds; benchmarks/JOURNAL.md, "A
-quicker brief phase on Riverbend-sized weeks"): HiGHS's roster (514) reached at 0.9-1.9 s
-against 3.4-6.1 s searched whole, HiGHS's own at 2.3-2.6 s; 436 proven in three runs of
-six (four searched whole), the others 438 (436-438). Searched from the phase's roster
-instead, the whole week sat at 450-460 from 4 to 10 s where searched afresh it reaches
-438-442 by 30 s, and through the benchmark ours reached `cpsat-ref`'s final roster at
-1.58 of its time. On two generated 90-patient weeks nothing was tuned on (seeds 4 and 5,
-two search seeds each) HiGHS's roster came at 0.4-0.8 s against 1.6-4.0 s searched whole,
-rosters at 60 s 2,162 against 2,168 in sum (lower in three runs of four)."""
+searched afresh, as it was without the phase (its own parameters, no hint), the phase's
+roster standing until that search beats it. Measured on Riverbend (Intel Xeon, 2 workers,
+60 s, twelve seeds; benchmarks/JOURNAL.md, "A quicker brief phase on Riverbend-sized
+weeks"): HiGHS's roster (514) reached at 0.7-1.6 s against 2.5-9.0 s searched whole,
+HiGHS's own at 2.3-2.6 s; proven in seven runs against nine, one at 439, the rest 436-438,
+within the spread of single runs. Through the benchmark every M week's ratios against
+both plain peers below 1 in three runs of three (Riverbend's against HiGHS 1.35-2.1
+before). With the whole week started from the phase's roster instead, it sat at 450-460
+from 4 to 10 s and reached `cpsat-ref`'s final roster at 1.58 of `cpsat-ref`'s time."""
 QUICK_BRIEF_SHARE = 0.03
 """Of the time limit, the most the quicker brief phase (``QUICK_BRIEF_BELOW``) takes."""
 
