@@ -104,9 +104,10 @@ roster standing until that search beats it. Measured on Riverbend (Intel Xeon, 2
 weeks"): HiGHS's roster (514) reached at 0.7-1.6 s against 2.5-9.0 s searched whole,
 HiGHS's own at 2.3-2.6 s; proven in seven runs against nine, one at 439, the rest 436-438,
 within the spread of single runs. Through the benchmark every M week's ratios against
-both plain peers below 1 in three runs of three (Riverbend's against HiGHS 1.35-2.1
-before). With the whole week started from the phase's roster instead, it sat at 450-460
-from 4 to 10 s and reached `cpsat-ref`'s final roster at 1.58 of `cpsat-ref`'s time."""
+both plain peers below 1 in three runs of three (two of them with the phased parameters
+in the whole week's search; Riverbend's against HiGHS 1.35-2.1 before). With the whole
+week started from the phase's roster instead, it sat at 450-460 from 4 to 10 s and
+reached `cpsat-ref`'s final roster at 1.58 of `cpsat-ref`'s time."""
 QUICK_BRIEF_SHARE = 0.03
 """Of the time limit, the most the quicker brief phase (``QUICK_BRIEF_BELOW``) takes."""
 
@@ -883,9 +884,9 @@ def _search(
     family per block by the same size rule, and ends on CP-SAT's deterministic clock, so
     the solve stays reproducible. Weeks of ``BRIEF_PHASE`` patients on several workers
     get the same phase for ``BRIEF_SHARE`` of the time only (below ``QUICK_BRIEF_BELOW``,
-    ``QUICK_BRIEF_SHARE`` on the week's objective alone, and the whole week's search is
-    not hinted with its roster, which is returned if that search ends worse); with one
-    worker, none.
+    ``QUICK_BRIEF_SHARE`` on the week's objective alone, and the whole week's search runs
+    on the week's own parameters, not hinted with its roster, which is returned if that
+    search ends worse); with one worker, none.
     """
     patients = len(built.sc.patients)
     several = options.resolved_workers() > 1
