@@ -22,6 +22,7 @@ from common import final_cell, objective_cells, progress_recorder, reached_at
 
 from optimizer.bench.peers import PeerOptions, highs
 from optimizer.bench.suites import BenchWeek
+from optimizer.scenario import Scenario
 from optimizer.solve import SolveOptions, solve
 
 CELLS = (1, 2, 4, 6, 10, 30, 60)
@@ -45,22 +46,22 @@ def main() -> None:
         week = BenchWeek(
             name=f"M-{args.patients}p-s{seed}", family="M", settings={"patients": args.patients, "seed": seed}
         )
-        peer = highs_roster(week, args.highs) if args.highs else None
+        scenario = week.scenario()  # generated once: the peer and every arm solve the same week
+        peer = highs_roster(scenario, args.highs) if args.highs else None
         if peer is not None:
             print(f"| {week.name} | HiGHS peer | {peer[0]:,.0f} at {peer[1]:.1f} s |", flush=True)
         for arm in args.arms.split(","):
             events: list[tuple[float, float]] = []
-            result = solve(week.scenario(), arms[arm], on_progress=progress_recorder(events))
+            result = solve(scenario, arms[arm], on_progress=progress_recorder(events))
             cells = objective_cells(events, CELLS)
             reached = reached_at(events, peer[0]) if peer else None
             when = "—" if reached is None else f"{reached:.1f}"
             print(f"| {week.name} | {arm} | {cells} | {final_cell(result)} | {when} |", flush=True)
 
 
-def highs_roster(week: BenchWeek, seconds: float) -> tuple[float, float] | None:
+def highs_roster(scenario: Scenario, seconds: float) -> tuple[float, float] | None:
     """(objective, seconds) of the HiGHS peer's final roster of the week, timed from the start of
     its build, as the benchmark's ratios time it; None without one."""
-    scenario = week.scenario()
     found: list[tuple[float, float]] = []
     started = time.monotonic()
 
