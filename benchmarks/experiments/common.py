@@ -37,6 +37,14 @@ def week_seeds(text: str | None) -> list[int] | None:
     return [int(s) for s in text.split(",")] if text else None
 
 
+def named(weeks: list[BenchWeek], only: str | None) -> list[BenchWeek]:
+    """The weeks whose names ``only`` lists (comma-separated), or all of them without it."""
+    if only is None:
+        return weeks
+    names = set(only.split(","))
+    return [week for week in weeks if week.name in names]
+
+
 def tuned_solver(seed: int, seconds: float) -> cp_model.CpSolver:
     """CP-SAT on two workers and the tuned portfolio, stopping after ``seconds`` of wall clock."""
     solver = cp_model.CpSolver()

@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
+from common import named
+
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek, load_suites
 from optimizer.restriction import RESTRICT_FROM
@@ -54,11 +56,7 @@ def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
 
 def chosen(weeks: list[BenchWeek], args: argparse.Namespace) -> list[BenchWeek]:
     """The family's weeks an experiment runs: the first ``--weeks``, then those ``--only`` names."""
-    weeks = weeks[: args.weeks]
-    if args.only is None:
-        return weeks
-    names = set(args.only.split(","))
-    return [week for week in weeks if week.name in names]
+    return named(weeks[: args.weeks], args.only)
 
 
 SHIPPED = {

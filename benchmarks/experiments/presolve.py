@@ -29,7 +29,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from common import final_cell, objective_cells, progress_recorder, week_seeds
+from common import final_cell, named, objective_cells, progress_recorder, week_seeds
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
@@ -146,12 +146,15 @@ def week_parser(doc: str, arms: str, seconds: float) -> argparse.ArgumentParser:
     parser.add_argument("--seconds", type=float, default=seconds)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
+    parser.add_argument("--only", default=None, help="only these weeks of the families, e.g. riverbend")
     return parser
 
 
 def selected_weeks(args: argparse.Namespace) -> list[BenchWeek]:
-    """The weeks of ``week_parser``'s families and week seeds."""
-    return select(load_suites(week_seeds=week_seeds(args.week_seeds)), args.suite.split(","))
+    """The weeks of ``week_parser``'s families, week seeds and ``--only`` names."""
+    return named(
+        select(load_suites(week_seeds=week_seeds(args.week_seeds)), args.suite.split(",")), args.only
+    )
 
 
 def main() -> None:
