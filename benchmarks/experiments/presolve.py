@@ -17,6 +17,8 @@ Run: .venv/bin/python benchmarks/experiments/presolve.py XL --presolve-only \
          --arms base,max_presolve_iterations=1
      .venv/bin/python benchmarks/experiments/presolve.py XL --seconds 60 --arms base,max_presolve_iterations=1
      .venv/bin/python benchmarks/experiments/presolve.py L --week-seeds 4,5 --arms base,num_violation_ls=1
+     .venv/bin/python benchmarks/experiments/presolve.py M --only riverbend --seed 5 \
+         --arms base,alternative_pool_size=4
      .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --seeds 0,1,2 \
          --arms base,ignore_subsolvers=feasibility_pump
      .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --one-family --seeds 0,1 \
