@@ -3,7 +3,7 @@
 On XL weeks (1,500 patients) the log of the first phase on home blocks showed 14 s of
 presolve (three passes; probing the largest step) before its search started, and the
 whole week's search after it 21 s more. Two measures per arm, an arm being CP-SAT
-parameters (``base``: none; ``NAME=VALUE[+NAME=VALUE...]``):
+parameters (``base``: none; ``NAME=VALUE[+NAME=VALUE...]``, a list's items joined by ``|``):
 
 - ``--presolve-only``: seconds CP-SAT takes to presolve the first phase's model and the
   whole week's (``stop_after_presolve``, two workers, the first phase's portfolio);
@@ -19,6 +19,8 @@ Run: .venv/bin/python benchmarks/experiments/presolve.py XL --presolve-only \
      .venv/bin/python benchmarks/experiments/presolve.py L --week-seeds 4,5 --arms base,num_violation_ls=1
      .venv/bin/python benchmarks/experiments/presolve.py M --only riverbend --seed 5 \
          --arms base,alternative_pool_size=4
+     .venv/bin/python benchmarks/experiments/presolve.py S --seed 1 \
+         --arms "base,subsolvers=max_lp_sym|max_lp+num_full_subsolvers=2"   # | : a list's comma
      .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --seeds 0,1,2 \
          --arms base,ignore_subsolvers=feasibility_pump
      .venv/bin/python benchmarks/experiments/presolve.py XL --first-roster --one-family --seeds 0,1 \
@@ -52,10 +54,10 @@ CHECKPOINTS = (30.0, 60.0, 120.0, 300.0)
 
 
 def arm_parameters(arm: str) -> dict[str, object]:
-    """The CP-SAT parameters of an arm (``base``: none)."""
+    """The CP-SAT parameters of an arm (``base``: none); ``|`` for a list's comma, which separates arms."""
     if arm == "base":
         return {}
-    return dict(parse_parameter(part) for part in arm.split("+"))
+    return dict(parse_parameter(part.replace("|", ",")) for part in arm.split("+"))
 
 
 def first_phase_model(built: RosterModel, one_family: bool | None = None) -> cp_model.CpModel:
