@@ -24,7 +24,7 @@ import argparse
 import time
 from typing import Any
 
-from common import HIGHS_PEER, objective_cells, progress_recorder, reached_at
+from common import HIGHS_PEER, named, objective_cells, progress_recorder, reached_at
 
 from optimizer import relaxation
 from optimizer import solve as solving
@@ -86,9 +86,7 @@ def main() -> None:
     params = dict(parse_parameter(text) for text in args.cpsat_param)
     heads = " | ".join(f"at {c} s" for c in CHECKPOINTS if c <= args.seconds)
     print(f"| week | arm | first roster (s) | to HiGHS's roster (s, ratio) | {heads} | final / bound |")
-    for week in load_suites()["M"]:
-        if args.weeks and week.name not in args.weeks.split(","):
-            continue
+    for week in named(load_suites()["M"], args.weeks):
         scenario = week.scenario()
         for arm in args.arms.split(","):
             name, _, wait = arm.partition(":")
