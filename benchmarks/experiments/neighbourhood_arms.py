@@ -10,7 +10,8 @@ Arms, each a solve through ``solve``, joined with ``+``:
 - ``stall:S``: the hand-over after S seconds without a better roster (``NEIGHBOURHOOD_STALL_S``);
 - ``from:F``: never before F of the time limit (``NEIGHBOURHOOD_FROM``);
 - ``beside``: no hand-over, the rounds on one thread beside the whole week's search from
-  its start, each from the best roster known (``NEIGHBOURHOODS_BESIDE``).
+  its start, each from the best roster known (``NEIGHBOURHOODS_BESIDE``); ``beside:W``
+  with that search on W workers (``BESIDE_WORKERS``; 1: the rounds take the second core).
 
 The hand-over was left out (benchmarks/JOURNAL.md, "Neighbourhoods of the best roster solved by
 HiGHS"): this needs the code of ``patches/mip_neighbourhoods.patch``, applied first with
@@ -29,7 +30,7 @@ from optimizer.solve import SolveOptions
 
 SHIPPED = {
     name: getattr(solving, name)
-    for name in ("NEIGHBOURHOOD_STALL_S", "NEIGHBOURHOOD_FROM", "NEIGHBOURHOODS_BESIDE")
+    for name in ("NEIGHBOURHOOD_STALL_S", "NEIGHBOURHOOD_FROM", "NEIGHBOURHOODS_BESIDE", "BESIDE_WORKERS")
 }
 
 
@@ -50,6 +51,7 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
                 solving.NEIGHBOURHOOD_STALL_S = float(value)
             elif kind == "beside":
                 solving.NEIGHBOURHOODS_BESIDE = True
+                solving.BESIDE_WORKERS = int(value) if value else None
             elif kind == "from":
                 solving.NEIGHBOURHOOD_FROM = float(value)
             elif kind != "on":
