@@ -7,6 +7,7 @@ does.
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections.abc import Callable, Sequence
 
@@ -114,3 +115,16 @@ def final_cell(result: SolveResult) -> str:
     if result.status == "OPTIMAL":
         final += f", proven at {result.wall_time_s:.1f} s"
     return final
+
+
+def rounds_parser(doc: str, arms: str) -> argparse.ArgumentParser:
+    """The command line of experiments that search rounds of neighbourhoods after a first
+    search: the weeks, ``--first``, ``--seconds``, ``--round``, ``--arms``, ``--seed``."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("weeks", nargs="+", help="benchmark weeks, e.g. L-400p-s1")
+    parser.add_argument("--first", type=float, default=30.0, help="seconds of the search before the rounds")
+    parser.add_argument("--seconds", type=float, default=60.0, help="seconds in all")
+    parser.add_argument("--round", type=float, default=5.0, help="most seconds per neighbourhood")
+    parser.add_argument("--arms", default=arms)
+    parser.add_argument("--seed", type=int, default=0)
+    return parser

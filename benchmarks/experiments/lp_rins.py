@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from common import rounds_parser
 from load_steps import solve_lp
 from own_lns import decision_owners, first_phase, fixed_copy, solve_once
 
@@ -86,14 +87,8 @@ def rins(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("weeks", nargs="+", help="weeks of benchmarks/suites.yaml, e.g. L-400p-s1")
-    parser.add_argument("--first", type=float, default=30.0, help="seconds of the first phase")
-    parser.add_argument("--seconds", type=float, default=60.0, help="total search seconds")
-    parser.add_argument("--round", type=float, default=5.0, help="most seconds per neighbourhood")
+    parser = rounds_parser(__doc__.splitlines()[0], "cpsat,rins")
     parser.add_argument("--sub-workers", type=int, default=2, help="CP-SAT workers per neighbourhood")
-    parser.add_argument("--arms", default="cpsat,rins", help="comma-separated cpsat, rins")
-    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     weeks = {w.name: w for w in select(load_suites(), ["all"])}
     for name in args.weeks:

@@ -32,7 +32,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from common import tuned_solver, weeks_by_name
+from common import rounds_parser, tuned_solver, weeks_by_name
 from ortools.sat.python import cp_model
 from own_lns import decision_owners
 
@@ -150,14 +150,8 @@ def _variables(built: RosterModel) -> list:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("weeks", nargs="+", help="benchmark weeks, e.g. M-120p-s3")
-    parser.add_argument("--first", type=float, default=30.0, help="seconds of CP-SAT for the first roster")
-    parser.add_argument("--seconds", type=float, default=60.0, help="seconds in all")
-    parser.add_argument("--round", type=float, default=5.0, help="most seconds per neighbourhood")
+    parser = rounds_parser(__doc__.splitlines()[0], "cpsat,mip")
     parser.add_argument("--size", type=int, default=3, help="periods freed at first")
-    parser.add_argument("--arms", default="cpsat,mip")
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--stall",
         type=float,
