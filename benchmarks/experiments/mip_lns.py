@@ -15,10 +15,16 @@ for ``--first`` seconds. Then, for the rest of ``--seconds``:
   MIP below the best roster (the row *objective <= best - 1*) for at most ``--round``
   seconds; a roster it finds is checked exactly (CP-SAT, every variable fixed) before
   it becomes the best. The number of periods grows when a round ends proven and shrinks
-  when it runs out of time.
+  when it runs out of time;
+- ``mipN``: the same rounds on N threads, sharing the best roster.
+
+With ``--stall S`` instead of ``--first``, CP-SAT searches the week for all ``--seconds``
+(its end is the ``cpsat`` arm) and the other arms start from the roster it had when it
+first went S seconds without a better one, for the seconds that were left then.
 
 Run (in benchmarks/experiments):
-     ../../.venv/bin/python mip_lns.py M-120p-s3 --first 30 --seconds 60
+     ../../.venv/bin/python mip_lns.py M-120p-s3 --first 30 --seconds 60 --arms cpsat,mip,mip2
+     ../../.venv/bin/python mip_lns.py M-120p-s1 M-120p-s2 M-120p-s3 --seconds 60 --stall 5 --arms mip2
 """
 
 from __future__ import annotations
