@@ -38,7 +38,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from common import rounds_parser, tuned_solver, weeks_by_name
+from common import rounds_parser, tuned_solver, week_seeds, weeks_by_name
 from ortools.sat.python import cp_model
 from own_lns import decision_owners
 
@@ -158,6 +158,7 @@ def _variables(built: RosterModel) -> list:
 def main() -> None:
     parser = rounds_parser(__doc__.splitlines()[0], "cpsat,mip")
     parser.add_argument("--size", type=int, default=3, help="periods freed at first")
+    parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
     parser.add_argument(
         "--stall",
         type=float,
@@ -165,7 +166,7 @@ def main() -> None:
         "roster when it first went this many seconds without a better one",
     )
     args = parser.parse_args()
-    weeks = weeks_by_name()
+    weeks = weeks_by_name(week_seeds(args.week_seeds))
     for name in args.weeks:
         built = RosterModel(Instance(weeks[name].scenario()))
         if args.stall is not None:
