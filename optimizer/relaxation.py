@@ -78,6 +78,17 @@ def _swallow_banner() -> None:
 _swallow_banner()
 
 
+LP_OPTIONS: dict[str, object] = {"solver": "ipm", "presolve": "off", "run_crossover": "off"}
+"""HiGHS's options for the LP bound: the interior point alone, on the LP as it is.
+
+The duals are all the bound needs. With HiGHS's presolve the interior point's duals do
+not survive postsolve ("Unknown"; 400 patients: a verified bound of 841 against the LP's
+2,072.7), so presolve was paired with crossover, which makes them exact. Without either,
+the verified bound is the same to 1e-3 in two thirds of the time or less (AMD EPYC,
+alone: 120 patients 3.1-3.7 s against 6.3 s, 400: 12.3 s against 18.3 s, 1,500: 97 s
+against 130 s)."""
+
+
 @dataclass(frozen=True)
 class Relaxation:
     """A linear program min c·x + offset, row_lower ≤ Ax ≤ row_upper, lower ≤ x ≤ upper."""
@@ -116,12 +127,23 @@ class Relaxation:
         lp.offset_ = self.offset
         return lp
 
+    def usable(self, y: np.ndarray) -> np.ndarray:
+        """The multipliers ``y`` with those whose side of their row is unbounded set to zero.
+
+        Weak duality needs a finite side for each nonzero multiplier (module docstring).
+        """
+        y = np.where((y > 0) & ~np.isfinite(self.row_lower), 0.0, y)
+        return np.where((y < 0) & ~np.isfinite(self.row_upper), 0.0, y)
+
+    def reduced_costs(self, y: np.ndarray) -> np.ndarray:
+        """The reduced costs c − Aᵀy: what each variable costs beyond what the multipliers charge."""
+        return self.cost - self.transpose_times(y)
+
     def dual_bound(self, y: np.ndarray) -> float:
         """The weak-duality lower bound of any row multipliers ``y`` (see the module docstring)."""
-        y = np.where((y > 0) & ~np.isfinite(self.row_lower), 0.0, y)
-        y = np.where((y < 0) & ~np.isfinite(self.row_upper), 0.0, y)
+        y = self.usable(y)
         sides = np.where(y > 0, self.row_lower, np.where(y < 0, self.row_upper, 0.0))
-        reduced = self.cost - self.transpose_times(y)
+        reduced = self.reduced_costs(y)
         box = np.minimum(reduced * self.lower, reduced * self.upper)
         return float(np.dot(y, sides) + box.sum() + self.offset)
 
@@ -359,17 +381,8 @@ class BoundSolver:
         options over the ones below (for experiments on its interior point).
         """
         started = time.monotonic()
-        # The interior point alone, on the LP as it is: the duals are all the bound needs.
-        # With HiGHS's presolve the interior point's duals do not survive postsolve
-        # ("Unknown"; 400 patients: a verified bound of 841 against the LP's 2,072.7), so
-        # presolve was paired with crossover, which makes them exact. Without either, the
-        # verified bound is the same to 1e-3 in two thirds of the time or less (AMD EPYC,
-        # alone: 120 patients 3.1-3.7 s against 6.3 s, 400: 12.3 s against 18.3 s, 1,500:
-        # 97 s against 130 s).
         options = {
-            "solver": "ipm",
-            "presolve": "off",
-            "run_crossover": "off",
+            **LP_OPTIONS,
             "time_limit": max(0.1, float(time_limit)),
             **(extra or {}),
         }

@@ -22,7 +22,7 @@ from common import weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.relaxation import linearize
+from optimizer.relaxation import LP_OPTIONS, linearize
 
 
 def main() -> None:
@@ -32,21 +32,14 @@ def main() -> None:
         built = RosterModel(Instance(weeks[name].scenario()))
         relaxation = linearize(built.model)
         h = highspy.Highs()
-        for option, value in {
-            "output_flag": False,
-            "solver": "ipm",
-            "presolve": "off",
-            "run_crossover": "off",
-        }.items():
+        for option, value in {"output_flag": False, **LP_OPTIONS}.items():
             h.setOptionValue(option, value)
         started = time.monotonic()
         h.passModel(relaxation.highs_lp())
         h.run()
-        y = np.array(h.getSolution().row_dual)
-        y = np.where((y > 0) & ~np.isfinite(relaxation.row_lower), 0.0, y)  # as Relaxation.dual_bound
-        y = np.where((y < 0) & ~np.isfinite(relaxation.row_upper), 0.0, y)
+        y = relaxation.usable(np.array(h.getSolution().row_dual))
         bound = relaxation.dual_bound(y)
-        reduced = relaxation.cost - relaxation.transpose_times(y)
+        reduced = relaxation.reduced_costs(y)
         binary = (relaxation.lower == 0) & (relaxation.upper == 1)
         kinds = [v.name.split("[")[0] for v in built.model.proto.variables]
         print(f"{name}: bound {bound:.2f} in {time.monotonic() - started:.1f} s, {binary.sum()} binaries")
