@@ -116,7 +116,7 @@ def mip_rounds(
             with best.lock:
                 if solver.objective_value < best.objective:
                     best.objective = solver.objective_value
-                    best.values = np.array([solver.value(v) for v in _variables(built)], dtype=float)
+                    best.values = np.array(solver.response_proto.solution, dtype=float)
                     best.lines.append(
                         f"{time.monotonic() - best.started:.1f} s {best.objective:g} ({len(freed)} periods)"
                     )
@@ -132,16 +132,16 @@ def mip_rounds(
 class Snapshot(cp_model.CpSolverSolutionCallback):
     """Each roster's values; a watcher thread keeps the roster standing when the search first stalls."""
 
-    def __init__(self, variables: list, stall: float) -> None:
+    def __init__(self, stall: float) -> None:
         super().__init__()
-        self.variables, self.stall = variables, stall
+        self.stall = stall
         self.started = self.last = time.monotonic()
         self.values: np.ndarray | None = None
         self.objective = math.inf
         self.kept: tuple[float, float, np.ndarray] | None = None  # (seconds, objective, values)
 
     def on_solution_callback(self) -> None:
-        self.values = np.array([self.value(v) for v in self.variables], dtype=float)
+        self.values = np.array(self.response_proto.solution, dtype=float)
         self.objective, self.last = self.objective_value, time.monotonic()
 
     def watch(self, until: float) -> None:
@@ -149,10 +149,6 @@ class Snapshot(cp_model.CpSolverSolutionCallback):
             time.sleep(0.05)
             if self.values is not None and time.monotonic() - self.last >= self.stall:
                 self.kept = (time.monotonic() - self.started, self.objective, self.values)
-
-
-def _variables(built: RosterModel) -> list:
-    return [built.model.get_int_var_from_proto_index(i) for i in range(len(built.model.proto.variables))]
 
 
 def main() -> None:
@@ -170,7 +166,7 @@ def main() -> None:
     for name in args.weeks:
         built = RosterModel(Instance(weeks[name].scenario()))
         if args.stall is not None:
-            snapshot = Snapshot(_variables(built), args.stall)
+            snapshot = Snapshot(args.stall)
             watcher = threading.Thread(target=snapshot.watch, args=(time.monotonic() + args.seconds,))
             watcher.start()
             whole = tuned_solver(args.seed, args.seconds)
@@ -193,7 +189,7 @@ def main() -> None:
             if status not in ("OPTIMAL", "FEASIBLE"):
                 print(f"{name}: {status} after {args.first} s")
                 continue
-            values = np.array([first.value(v) for v in _variables(built)], dtype=float)
+            values = np.array(first.response_proto.solution, dtype=float)
             start = first.objective_value
             bound = first.best_objective_bound
             print(f"{name}: {start:g} after {args.first:g} s (bound {bound:g})", flush=True)
@@ -202,8 +198,8 @@ def main() -> None:
         for arm in arms:
             if arm == "cpsat":
                 built.model.clear_hints()
-                for var, value in zip(_variables(built), values, strict=True):
-                    built.model.add_hint(var, int(value))
+                for index, value in enumerate(values):
+                    built.model.add_hint(built.model.get_int_var_from_proto_index(index), int(value))
                 solver = tuned_solver(args.seed, rest)
                 solver.solve(built.model)
                 print(f"  cpsat: {solver.objective_value:g} after {rest:g} s more", flush=True)

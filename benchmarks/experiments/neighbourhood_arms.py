@@ -22,6 +22,8 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python neighbourhood_arms.py M
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from presolve import arms_main, solve_row
 
 from optimizer import solve as solving
@@ -44,9 +46,9 @@ def search(week: BenchWeek, arms: list[str], seconds: float, seed: int) -> None:
         for part in arm.split("+"):
             kind, _, value = part.partition(":")
             if kind == "off":
-                options = SolveOptions(time_limit=seconds, workers=2, seed=seed, neighbourhoods=None)
+                options = replace(options, neighbourhoods=None)
             elif kind == "every":
-                options = SolveOptions(time_limit=seconds, workers=2, seed=seed, neighbourhoods=range(10**6))
+                options = replace(options, neighbourhoods=range(10**6))
             elif kind == "stall":
                 solving.NEIGHBOURHOOD_STALL_S = float(value)
             elif kind == "beside":
