@@ -918,6 +918,7 @@ def _search(
 
     watcher.restricted = True
     last = None  # a search after ``solver``'s whose time the whole week's limit must lose too
+    charged = None  # the load-first step's solver, whose time ``params`` has lost already
     try:
         status, solver, interrupted = "UNKNOWN", None, False
         # One worker: each step gets its share of CP-SAT's deterministic clock (``first`` holds
@@ -931,6 +932,7 @@ def _search(
                 built, restricted, name, term, options, watcher, on_tick, enough, step
             )
             params, first = _after(params, solver), _after(first, solver)
+            charged = solver
         settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
         settled = settled and not (enough is not None and enough())  # the step took the phase's time
         step_roster = solver if settled else None  # the load-first step's, to fall back on
@@ -950,7 +952,11 @@ def _search(
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
     if quick:  # the whole week searched as without the phase, with its own parameters
         params = parameters(options, patients)
-    rest = _after(params, solver if last is None else last)
+    ran = solver if last is None else last
+    # Once a step's time is off: where the load-first step took the phase's whole share (as on
+    # 100-199-patient weeks, whose brief phase and step are both a tenth), taking it off again
+    # left the whole week 6 s short of a 60 s limit (M-120p-s7 ended at 54.4 s).
+    rest = params if ran is charged else _after(params, ran)
     if step_roster is not None and status not in ("OPTIMAL", "FEASIBLE"):
         # The phase stopped (its share, or a stall counted from the step's roster) before
         # its own presolve and search gave a roster: the step's is one, and the best start.
