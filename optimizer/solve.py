@@ -917,8 +917,10 @@ def _search(
             return spent >= seconds or watcher.stalled(options.time_limit * RESTRICTED_STALL)
 
     watcher.restricted = True
-    last = None  # a search after ``solver``'s whose time the whole week's limit must lose too
-    charged = None  # the load-first step's solver, whose time ``params`` has lost already
+    # Every search of the phase, each taken off the whole week's limit once. (The load-first
+    # step was taken off twice where it took the brief phase's whole share, and a 60 s solve
+    # of M-120p-s7 ended at 54.4 s; local search before the first roster's portfolio, never.)
+    spent: list[cp_model.CpSolver] = []
     try:
         status, solver, interrupted = "UNKNOWN", None, False
         # One worker: each step gets its share of CP-SAT's deterministic clock (``first`` holds
@@ -931,32 +933,35 @@ def _search(
             status, solver, interrupted = _load_first(
                 built, restricted, name, term, options, watcher, on_tick, enough, step
             )
-            params, first = _after(params, solver), _after(first, solver)
-            charged = solver
+            spent.append(solver)
+            first = _after(first, solver)
         settled = status in ("OPTIMAL", "FEASIBLE") and not interrupted and _time_left(first) >= 1.0
         settled = settled and not (enough is not None and enough())  # the step took the phase's time
         step_roster = solver if settled else None  # the load-first step's, to fall back on
         if solver is None or settled:  # no load-first step, or it left a roster and time
             narrow_next = not one_family and enough is not None  # home blocks alone, several workers
             if narrow_next:
-                status, solver, interrupted = _first_roster(restricted, options, watcher, on_tick, first)
+                found_first = _first_roster(restricted, options, watcher, on_tick, first)
+                status, solver, interrupted, tried = found_first
+                spent.extend(tried)
             else:
                 status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
+                spent.append(solver)
             if narrow_next and status in ("OPTIMAL", "FEASIBLE") and not interrupted:
-                params, first = _after(params, solver), _after(first, solver)
-                status, solver, interrupted, last = _one_family_next(
+                for used in tried:
+                    first = _after(first, used)
+                status, solver, interrupted, searched = _one_family_next(
                     built, restricted, options, watcher, on_tick, solver, first, started
                 )
+                spent.append(searched)
     finally:
         watcher.restricted = False
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
     if quick:  # the whole week searched as without the phase, with its own parameters
         params = parameters(options, patients)
-    ran = solver if last is None else last
-    # Once a step's time is off: where the load-first step took the phase's whole share (as on
-    # 100-199-patient weeks, whose brief phase and step are both a tenth), taking it off again
-    # left the whole week 6 s short of a 60 s limit (M-120p-s7 ended at 54.4 s).
-    rest = params if ran is charged else _after(params, ran)
+    rest = params
+    for used in spent:
+        rest = _after(rest, used)
     if step_roster is not None and status not in ("OPTIMAL", "FEASIBLE"):
         # The phase stopped (its share, or a stall counted from the step's roster) before
         # its own presolve and search gave a roster: the step's is one, and the best start.
@@ -1002,13 +1007,14 @@ def _first_roster(
     watcher: _Watcher,
     on_tick: Callable[[Progress], None] | None,
     params: dict[str, object],
-) -> tuple[str, cp_model.CpSolver, bool]:
+) -> tuple[str, cp_model.CpSolver, bool, list[cp_model.CpSolver]]:
     """The first roster of a week of ``ONE_FAMILY_BELOW`` patients or more, on home blocks.
 
     Local search alone (``FIRST_ROSTER_SEARCH``) for up to ``FIRST_ROSTER_SHARE`` of the
     time but no less than ``FIRST_ROSTER_FLOOR`` seconds (or half the time); if it finds
     nothing, ``params``' portfolio for the rest of the phase. Either stops at its first
-    roster. The user's ``--cpsat-param`` wins over both.
+    roster. The user's ``--cpsat-param`` wins over both. Returns (status, solver,
+    interrupted, every search made: their time is off the caller's limits too).
     """
     first = {**params, "stop_after_first_solution": True}
     limit = options.time_limit
@@ -1016,9 +1022,10 @@ def _first_roster(
     quick = _capped({**first, **FIRST_ROSTER_SEARCH, **options.parameters}, seconds)
     status, solver, interrupted = _run(model, options, watcher, on_tick, params=quick)
     if status != "UNKNOWN" or interrupted or watcher.stalled(options.stall):
-        return status, solver, interrupted
+        return status, solver, interrupted, [solver]
     log.info("no roster by local search alone in %.0f s: the first phase's portfolio follows", seconds)
-    return _run(model, options, watcher, on_tick, params=_after(first, solver))
+    status, portfolio, interrupted = _run(model, options, watcher, on_tick, params=_after(first, solver))
+    return status, portfolio, interrupted, [solver, portfolio]
 
 
 def _one_family_next(

@@ -239,16 +239,22 @@ def test_weeks_of_the_brief_phase_start_on_home_blocks_for_a_tenth_of_the_time_o
         assert len(searches) == 1 and not searches[0][0].proto.solution_hint.vars
 
 
+def _one_second_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every CP-SAT search reports 1 s of wall time, so that each step's share of the
+    solve's time limit can be counted exactly."""
+    monkeypatch.setattr(cp_model.CpSolver, "wall_time", property(lambda _solver: 1.0))
+
+
 def test_the_whole_week_loses_the_load_first_steps_time_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the load-first step takes the brief phase's whole share (on 100-199-patient weeks
     both are a tenth of the time), the whole week's search gets the rest of the limit: the
     step's time is taken off once. Twice, a 60 s solve of a 120-patient week ended at 54 s.
 
-    Every search is made to report 1 s of wall time, and the step to return once the
-    phase's share is over, so the whole week's limit is 5 - 1 s, and 3 s were it taken twice.
+    The step returns once the phase's share is over, so the whole week's limit is 5 - 1 s,
+    and 3 s were it taken twice.
     """
     monkeypatch.setattr(solve_module, "QUICK_BRIEF_BELOW", 0)  # the phase of 100 patients and up
-    monkeypatch.setattr(cp_model.CpSolver, "wall_time", property(lambda _solver: 1.0))
+    _one_second_searches(monkeypatch)
     real = solve_module._load_first
     options = SolveOptions(
         time_limit=5.0, workers=2, restrict_from=None, brief_phase=range(99), lp_bound=False
@@ -266,6 +272,24 @@ def test_the_whole_week_loses_the_load_first_steps_time_once(monkeypatch: pytest
     assert result.roster is not None and check_roster(scenario, result.roster).ok
     assert len(searches) == 2  # the step, then the whole week: no phase search between
     assert float(searches[-1][1]["max_time_in_seconds"]) == pytest.approx(4.0)
+
+
+def test_the_whole_week_loses_the_time_of_local_search_that_found_no_first_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On XL sizes, when local search alone finds no first roster and the first phase's
+    portfolio does, the whole week's limit loses both searches' time and the one-family
+    week's: 6 - 3 s (without local search's, it overran the time limit by its share)."""
+    monkeypatch.setattr(solve_module, "ONE_FAMILY_BELOW", 0)
+    monkeypatch.setattr(solve_module, "FIRST_ROSTER_SHARE", 1e-5)
+    monkeypatch.setattr(solve_module, "FIRST_ROSTER_FLOOR", 0.0)
+    _one_second_searches(monkeypatch)
+    searches = _record_searches(monkeypatch)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")
+    result = solve(scenario, SolveOptions(time_limit=6.0, workers=2, restrict_from=0, lp_bound=False))
+    assert result.roster is not None and check_roster(scenario, result.roster).ok
+    assert len(searches) == 4  # local search, the portfolio, one family per block, the whole week
+    assert float(searches[-1][1]["max_time_in_seconds"]) == pytest.approx(3.0)
 
 
 @pytest.mark.parametrize(("quick_below", "quick"), [(100, True), (0, False)])
