@@ -941,15 +941,15 @@ def _search(
         if solver is None or settled:  # no load-first step, or it left a roster and time
             narrow_next = not one_family and enough is not None  # home blocks alone, several workers
             if narrow_next:
-                found_first = _first_roster(restricted, options, watcher, on_tick, first)
-                status, solver, interrupted, tried = found_first
+                status, solver, interrupted, tried = _first_roster(
+                    restricted, options, watcher, on_tick, first
+                )
                 spent.extend(tried)
             else:
                 status, solver, interrupted = _run(restricted, options, watcher, on_tick, enough, first)
                 spent.append(solver)
             if narrow_next and status in ("OPTIMAL", "FEASIBLE") and not interrupted:
-                for used in tried:
-                    first = _after(first, used)
+                first = _after(first, *tried)
                 status, solver, interrupted, searched = _one_family_next(
                     built, restricted, options, watcher, on_tick, solver, first, started
                 )
@@ -959,9 +959,7 @@ def _search(
         watcher.searching.set()  # the LP bound may start: the first phase no longer needs both cores
     if quick:  # the whole week searched as without the phase, with its own parameters
         params = parameters(options, patients)
-    rest = params
-    for used in spent:
-        rest = _after(rest, used)
+    rest = _after(params, *spent)
     if step_roster is not None and status not in ("OPTIMAL", "FEASIBLE"):
         # The phase stopped (its share, or a stall counted from the step's roster) before
         # its own presolve and search gave a roster: the step's is one, and the best start.
@@ -1177,10 +1175,10 @@ def _capped(params: dict[str, object], seconds: float) -> dict[str, object]:
     return {**params, **limits}
 
 
-def _after(params: dict[str, object], solver: cp_model.CpSolver, floor: float = 0.0) -> dict[str, object]:
-    """``params`` with the time ``solver`` spent taken off each time limit (the next phase's)."""
+def _after(params: dict[str, object], *solvers: cp_model.CpSolver, floor: float = 0.0) -> dict[str, object]:
+    """``params`` with the time ``solvers`` spent taken off each time limit (the next phase's)."""
     limits = {
-        k: max(floor, float(params[k]) - getattr(solver, used))  # type: ignore[arg-type]
+        k: max(floor, float(params[k]) - sum(getattr(s, used) for s in solvers))  # type: ignore[arg-type]
         for k, used in _CLOCKS
         if k in params
     }
