@@ -274,6 +274,38 @@ def test_the_whole_week_loses_the_load_first_steps_time_once(monkeypatch: pytest
     assert float(searches[-1][1]["max_time_in_seconds"]) == pytest.approx(4.0)
 
 
+def test_a_slow_load_first_step_leaves_the_brief_phase_time_for_the_weeks_objective(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A load-first step that does not prove its optimum stops at ``BRIEF_LOAD_FIRST_SHARE``
+    of the time (1 s of 20), half the brief phase, and the phase then searches the
+    restricted week's objective before the whole week. With the phase's whole share (2 s)
+    the step's rosters, load balance alone minimised, were the phase's (1,095-1,106 on a
+    120-patient week where HiGHS's one roster is 924)."""
+    monkeypatch.setattr(solve_module, "QUICK_BRIEF_BELOW", 0)  # the phase of 100 patients and up
+    real = solve_module._run
+    searched: list[float] = []
+
+    def run(model, options, watcher, on_tick, enough=None, params=None):  # type: ignore[no-untyped-def]
+        began = time.monotonic()
+        found = real(model, options, watcher, on_tick, enough, params)
+        if not searched:  # the step: as if still proving its optimum until it is told to stop
+            while not enough():
+                time.sleep(0.01)
+        searched.append(time.monotonic() - began)
+        return found
+
+    monkeypatch.setattr(solve_module, "_run", run)
+    scenario = load_scenario(SCENARIOS / "lighthouse-small.yaml")  # 24 patients
+    options = SolveOptions(
+        time_limit=20.0, workers=2, restrict_from=None, brief_phase=range(99), lp_bound=False, gap=0.5
+    )
+    result = solve(scenario, options)
+    assert result.roster is not None and check_roster(scenario, result.roster).ok
+    assert searched[0] < 1.6  # the step stopped at about 1 s, not at the phase's 2 s
+    assert len(searched) == 3  # the step, the phase on the week's objective, the whole week
+
+
 def test_the_whole_week_loses_the_time_of_local_search_that_found_no_first_roster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
