@@ -864,7 +864,7 @@ that the phase keeps time for the week's objective where the step is slow to pro
 balance's optimum. The step proves it in 0.9-1.3 s on the tuned M weeks, where this cap
 changes nothing; on M-120p-s8 (seed 8) it had not proven it in 12 s (122 at 1.3 s against a
 bound of 119), and with the step allowed the phase's whole tenth, its rosters (load balance
-alone minimised, 1,095-1,106 at the week's objective) stood until 6 s and HiGHS's one
+alone minimised, 1,095-1,113 at the week's objective) stood until 6 s and HiGHS's one
 roster (924) was reached later than HiGHS reached it (benchmarks/JOURNAL.md, "The brief
 phase's load-first step at half the phase")."""
 RESTRICTED_STALL = 0.1

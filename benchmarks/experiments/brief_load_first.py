@@ -12,8 +12,7 @@ at each solve; 0.1 was the code before it, 0.05 as shipped; the phase keeps ``BR
 every week runs through ``solve`` itself, same seed.
 
 Printed per week and arm: the objective at a few checkpoints, the end, the bound, and when
-the roster first reached the HiGHS peer's one roster of that week (``--highs NAME=VALUE``
-for weeks not in ``HIGHS_ROSTERS``).
+the roster first reached the HiGHS peer's one roster of that week (weeks in ``HIGHS_ROSTERS``).
 
 Run: cd benchmarks/experiments && ../../.venv/bin/python brief_load_first.py \
          --weeks M-120p-s1,M-120p-s2,M-120p-s3 --arms 0.1,0.05
