@@ -246,9 +246,11 @@ def _one_second_searches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_whole_week_loses_the_load_first_steps_time_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the load-first step takes the brief phase's whole share (on 100-199-patient weeks
-    both are a tenth of the time), the whole week's search gets the rest of the limit: the
-    step's time is taken off once. Twice, a 60 s solve of a 120-patient week ended at 54 s.
+    """Where the load-first step takes the brief phase's whole share (a tenth of the time on
+    100-199-patient weeks; the step is capped at half of it once it has a roster, and runs
+    until the phase's end while it has none), the whole week's search gets the rest of the
+    limit: the step's time is taken off once. Twice, a 60 s solve of a 120-patient week
+    (before the cap) ended at 54 s.
 
     The step returns once the phase's share is over, so the whole week's limit is 5 - 1 s,
     and 3 s were it taken twice.
@@ -280,7 +282,7 @@ def test_a_slow_load_first_step_leaves_the_brief_phase_time_for_the_weeks_object
     """A load-first step that does not prove its optimum stops at ``BRIEF_LOAD_FIRST_SHARE``
     of the time (1 s of 20), half the brief phase, and the phase then searches the
     restricted week's objective before the whole week. With the phase's whole share (2 s)
-    the step's rosters, load balance alone minimised, were the phase's (1,095-1,106 on a
+    the step's rosters, load balance alone minimised, were the phase's (1,095-1,113 on a
     120-patient week where HiGHS's one roster is 924)."""
     monkeypatch.setattr(solve_module, "QUICK_BRIEF_BELOW", 0)  # the phase of 100 patients and up
     real = solve_module._run
