@@ -17,9 +17,9 @@ from optimizer.bench import speed
 from optimizer.bench.child import priced_timeline
 from optimizer.bench.command import BenchConfig, merge_results
 from optimizer.bench.peers import PeerOptions, PeerOutput, load_peer
-from optimizer.bench.report import family_table, ratio_table, ratios, write_report
+from optimizer.bench.report import family_table, ratio_table, ratios, targets_section, write_report
 from optimizer.bench.runner import RunSpec, add_gaps, peer_label, plan, run_one
-from optimizer.bench.suites import BenchWeek, SuiteError, load_suites, select, week_named
+from optimizer.bench.suites import BenchWeek, SuiteError, Targets, load_suites, select, week_named
 from optimizer.bench.timeline import (
     Event,
     gap_at,
@@ -157,6 +157,29 @@ def test_suite_errors(tmp_path: Path) -> None:
     assert week_named("riverbend").family == "M"
     with pytest.raises(SuiteError, match="unknown week L-400p"):
         week_named("L-400p")  # a prefix is not a name
+
+
+def test_families_carry_issue_8s_targets_to_every_week_and_bad_ones_are_named(tmp_path: Path) -> None:
+    """A family's targets reach its generated weeks and examples; a malformed one names family and field."""
+    suites = load_suites()
+    assert suites["S"][0].targets == Targets(proven_within_s=5.0)
+    assert week_named("riverbend").targets == Targets(gap_at={60.0: 0.005}, sooner_to_gap=0.01)
+    assert load_suites(week_seeds=[9])["XL"][0].targets.gap_at == {300.0: 0.05}
+    assert suites["tight"][0].targets == Targets()
+    assert (
+        Targets.from_dict(json.loads(json.dumps(suites["XL"][0].targets.as_dict())))
+        == suites["XL"][0].targets
+    )
+    bad = tmp_path / "suites.yaml"
+    for targets, named in [
+        ("{proven_in_s: 5}", "keys among"),
+        ("{gap_at: {30: 0.01}}", "30: expected one of the checkpoints 10, 60, 300"),
+        ("{gap_at: {60: 2}}", "60: expected a gap between 0 and 1"),
+        ("{peak_memory_gib: -4}", "peak_memory_gib: expected a positive number"),
+    ]:
+        bad.write_text(f"families:\n  S: {{generate: {{patients: 30}}, seeds: [1], targets: {targets}}}\n")
+        with pytest.raises(SuiteError, match=f"family S: targets: .*{named}"):
+            load_suites(bad)
 
 
 # -- peers ---------------------------------------------------------------------------------
@@ -335,6 +358,47 @@ def test_ratios_time_ours_to_each_plain_peers_own_final_gap() -> None:
     assert rows["cpsat/1w"]["to_their_gap/highs"] == pytest.approx(3.0 / 10.0)
     assert rows["cpsat/1w"]["to_their_gap/cpsat-ref"] is None  # its roster declares shortfalls: no gap
     assert "| 0.12 |" in ratio_table(ratios(records))
+
+
+def test_every_run_of_ours_is_judged_against_its_familys_targets() -> None:
+    """Proofs, gaps at a checkpoint, first rosters, memory, and a 1 % gap before the plain peers."""
+
+    def run(week: str, family: str, peer: str, events: list[list[float]], **extra: Any) -> dict[str, Any]:
+        workers = 2 if peer.startswith("cpsat") else None
+        return {"week": week, "family": family, "peer": peer, "workers": workers,
+                "label": peer_label(peer, workers), "run": "ok", "status": "FEASIBLE", "time_limit_s": 60.0,
+                "objective": events[-1][1], "has_roster": True, "checker_ok": True, "events": events,
+                "patients": 3, **extra}  # fmt: skip
+
+    records = [
+        run("s1", "S", "cpsat", [[0.5, 110, 90], [4.0, 100, 100]]),  # proven at 4 s
+        run("s2", "S", "cpsat", [[0.5, 110, 90], [28.0, 100, 100]]),  # proven at 28 s
+        run("m1", "M", "cpsat", [[1.0, 120, 100], [10.0, 100.5, 100]]),  # 0.5 % from 10 s
+        run("m1", "M", "cpsat-ref", [[2.0, 130, 80], [50.0, 101, 80]]),  # 1 % at 50 s
+        run("m1", "M", "highs", [[5.0, 140, 90]]),  # never within 1 %
+        run("m2", "M", "cpsat", [[1.0, 110, 100], [40.0, 102, 100]]),  # 2 % at 60 s: never 1 %
+        run("x1", "XL", "cpsat", [[8.0, 110, 100], [50.0, 103, 100]], peak_rss_mb=1600.0),
+        run("t1", "tight", "cpsat", [[1.0, 100, 90]]),  # no targets: not judged
+    ]
+    add_gaps(records)
+    targets = {
+        "S": Targets(proven_within_s=5.0),
+        "M": Targets(gap_at={60.0: 0.005}, sooner_to_gap=0.01),
+        "XL": Targets(first_roster_within_s=30.0, gap_at={300.0: 0.05}, peak_memory_gib=4.0),
+    }
+    weeks = {
+        r["week"]: {"targets": targets[r["family"]].as_dict()} for r in records if r["family"] in targets
+    }
+    text = targets_section(records, weeks)
+    assert "**S**: every target met in 1 of 2 runs." in text
+    assert "| s1 | 0 | cpsat/2w | yes: 4.0 s |" in text and "| s2 | 0 | cpsat/2w | no: 28.0 s |" in text
+    assert "**M**: every target met in 1 of 2 runs." in text
+    assert "| m1 | 0 | cpsat/2w | yes: 0.5% | yes: 10.0 s (highs never, cpsat-ref 0.20×) |" in text
+    assert "| m2 | 0 | cpsat/2w | no: 2.0% | no plain peer in this run |" in text
+    # A 60 s run of an XL week says nothing of its gap at 300 s; what it shows is judged.
+    assert "| x1 | 0 | cpsat/2w | yes: 8.0 s | a 60 s run | yes: 1.56 GiB |" in text
+    assert "**XL**: every target met in 1 of 1 runs." in text and "t1" not in text
+    assert targets_section(records, {}) == ""
 
 
 def test_runs_of_one_machine_merge_into_one_report_with_gaps_derived_again(tmp_path: Path) -> None:

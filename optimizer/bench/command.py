@@ -83,7 +83,13 @@ def run_bench(
         "memory_limit_mb": config.memory_limit_mb,
         "speed": probes,
         "weeks": {
-            w.name: {"family": w.family, "settings": w.settings, "file": _relative(w.path)} for w in weeks
+            w.name: {
+                "family": w.family,
+                "settings": w.settings,
+                "file": _relative(w.path),
+                "targets": w.targets.as_dict(),
+            }
+            for w in weeks
         },
     }
     return records, write_report(records, settings, config.output())

@@ -24,7 +24,9 @@ from matplotlib.figure import Figure
 
 from ..files import write_atomic
 from . import speed, timeline
-from .runner import CHECKPOINTS, complete, events_of, peer_label
+from .runner import complete, events_of, peer_label
+from .suites import Targets
+from .timeline import CHECKPOINTS
 
 GAP_COLUMNS = " | ".join(f"gap@{t:g}s" for t in CHECKPOINTS)
 """The Markdown headers of the gaps read off the timeline at each checkpoint."""
@@ -193,6 +195,24 @@ def _time_to_gap(record: dict[str, Any], gap: float | None) -> float | None:
     return timeline.time_to_gap(events_of(record), gap, record.get("reference_bound"))
 
 
+def _ours_and_plain_peers(
+    records: list[dict[str, Any]],
+) -> list[tuple[dict[str, Any], dict[str, dict[str, Any] | None]]]:
+    """Each run of our CP-SAT with the plain peers' runs of the same week and seed (None if not run).
+
+    The reference CP-SAT peer is the one at the same worker count.
+    """
+    by_run: dict[tuple[str, int], dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in records:
+        by_run[(r["week"], r.get("seed", 0))][r["label"]] = r
+    return [
+        (r, {"highs": runs.get("highs"), "cpsat-ref": runs.get(peer_label("cpsat-ref", r["workers"]))})
+        for runs in by_run.values()
+        for r in runs.values()
+        if r["peer"] == "cpsat"
+    ]
+
+
 def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per week, seed and CP-SAT worker count: our CP-SAT's times divided by each plain peer's.
 
@@ -203,29 +223,26 @@ def ratios(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ours had a roster as good as the best the peer ended with, defined wherever the
     peer has a roster and ours gets that close.
     """
-    by_run: dict[tuple[str, int], dict[str, dict[str, Any]]] = defaultdict(dict)
-    for r in records:
-        by_run[(r["week"], r.get("seed", 0))][r["label"]] = r
     out = []
-    for (week, seed), runs in by_run.items():
-        for label, r in runs.items():
-            if r["peer"] != "cpsat":
-                continue
-            reference = runs.get(peer_label("cpsat-ref", r["workers"]))
-            peers = {"highs": runs.get("highs"), "cpsat-ref": reference}
-            row: dict[str, Any] = {"week": week, "seed": seed, "cpsat": label, "gap": r.get("gap")}
-            row.update((key, r.get(key)) for key in RATIO_TIMES)
-            for name in PLAIN_PEERS:
-                theirs = peers[name]
-                row[f"gap_{name}"] = theirs.get("gap") if theirs else None
-                for key in RATIO_TIMES:
-                    a, b = r.get(key), theirs.get(key) if theirs else None
-                    row[f"{key}/{name}"] = a / b if a is not None and b else None
-                    row[f"{key}/{name}:only_ours"] = a is not None and theirs is not None and b is None
-                target = row[f"gap_{name}"]
-                a, b = _time_to_gap(r, target), _time_to_gap(theirs, target) if theirs else None
-                row[f"to_their_gap/{name}"] = a / b if a is not None and b else None
-            out.append(row)
+    for r, peers in _ours_and_plain_peers(records):
+        row: dict[str, Any] = {
+            "week": r["week"],
+            "seed": r.get("seed", 0),
+            "cpsat": r["label"],
+            "gap": r.get("gap"),
+        }
+        row.update((key, r.get(key)) for key in RATIO_TIMES)
+        for name in PLAIN_PEERS:
+            theirs = peers[name]
+            row[f"gap_{name}"] = theirs.get("gap") if theirs else None
+            for key in RATIO_TIMES:
+                a, b = r.get(key), theirs.get(key) if theirs else None
+                row[f"{key}/{name}"] = a / b if a is not None and b else None
+                row[f"{key}/{name}:only_ours"] = a is not None and theirs is not None and b is None
+            target = row[f"gap_{name}"]
+            a, b = _time_to_gap(r, target), _time_to_gap(theirs, target) if theirs else None
+            row[f"to_their_gap/{name}"] = a / b if a is not None and b else None
+        out.append(row)
     return out
 
 
@@ -249,6 +266,90 @@ def ratio_table(rows: list[dict[str, Any]]) -> str:
         cells += [_pct(row["gap"]), _pct(row["gap_highs"]), _pct(row["gap_cpsat-ref"])]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+Verdict = tuple[bool | None, str]
+"""Whether a run met one target (None: not judged in this run), and the figure that says so."""
+
+
+def _within(seconds: float | None, limit: float, never: str) -> Verdict:
+    return (False, never) if seconds is None else (seconds <= limit, f"{seconds:.1f} s")
+
+
+def _sooner_to_gap(r: dict[str, Any], peers: dict[str, dict[str, Any] | None], gap: float) -> Verdict:
+    """Ours within ``gap`` before every plain peer that ran (one that never got there counts as later)."""
+    ran = {name: theirs for name, theirs in peers.items() if theirs is not None}
+    if not ran:
+        return None, "no plain peer in this run"
+    ours = _time_to_gap(r, gap)
+    times = {name: _time_to_gap(theirs, gap) for name, theirs in ran.items()}
+    if ours is None:
+        return False, "not reached"
+    parts = [f"{name} {'never' if t is None else f'{ours / t:.2f}×'}" for name, t in times.items()]
+    return all(t is None or ours < t for t in times.values()), f"{ours:.1f} s ({', '.join(parts)})"
+
+
+def verdicts(
+    r: dict[str, Any], peers: dict[str, dict[str, Any] | None], targets: Targets
+) -> dict[str, Verdict]:
+    """One run of our CP-SAT against its family's targets, keyed by each target's column heading."""
+    out: dict[str, Verdict] = {}
+    if targets.proven_within_s is not None:
+        out[f"proven ≤ {targets.proven_within_s:g} s"] = _within(
+            r.get("time_to_proof_s"), targets.proven_within_s, "not proven"
+        )
+    if targets.first_roster_within_s is not None:
+        out[f"first roster ≤ {targets.first_roster_within_s:g} s"] = _within(
+            r.get("time_to_first_s"), targets.first_roster_within_s, "no roster"
+        )
+    for seconds, most in sorted(targets.gap_at.items()):
+        gap = r.get(f"gap_{seconds:g}s")
+        if gap is not None:
+            verdict: Verdict = (gap <= most + timeline.TOLERANCE, _pct(gap))
+        elif r.get("time_limit_s", 0.0) < seconds:
+            verdict = (None, f"a {r.get('time_limit_s', 0.0):g} s run")
+        else:
+            verdict = (False, "no roster")
+        out[f"gap ≤ {100 * most:g}% at {seconds:g} s"] = verdict
+    if targets.peak_memory_gib is not None:
+        mb = r.get("peak_rss_mb")
+        out[f"peak < {targets.peak_memory_gib:g} GiB"] = (
+            (None, "not measured")
+            if mb is None
+            else (mb < 1024 * targets.peak_memory_gib, f"{mb / 1024:.2f} GiB")
+        )
+    if targets.sooner_to_gap is not None:
+        heading = f"{100 * targets.sooner_to_gap:g}% gap before the plain peers (our time ÷ theirs)"
+        out[heading] = _sooner_to_gap(r, peers, targets.sooner_to_gap)
+    return out
+
+
+def targets_section(records: list[dict[str, Any]], weeks: dict[str, dict[str, Any]]) -> str:
+    """Per family with targets: each run of our CP-SAT, target by target, and how many met them all.
+
+    Empty where no week of the run has targets (an older run's results, or the tight family).
+    """
+    by_family: dict[str, list[tuple[dict[str, Any], dict[str, Verdict]]]] = defaultdict(list)
+    for r, peers in _ours_and_plain_peers(records):
+        targets = Targets.from_dict(weeks.get(r["week"], {}).get("targets") or {})
+        judged = verdicts(r, peers, targets)
+        if judged:
+            by_family[r["family"]].append((r, judged))
+    parts = []
+    for family, rows in by_family.items():
+        headings = list(dict.fromkeys(h for _, judged in rows for h in judged))
+        met = sum(all(ok is not False for ok, _ in judged.values()) for _, judged in rows)
+        parts.append(f"**{family}**: every target met in {met} of {len(rows)} runs.\n")
+        parts.append("| week | seed | CP-SAT | " + " | ".join(headings) + " |")
+        parts.append("|---|---|---|" + "---|" * len(headings))
+        for r, judged in rows:
+            cells = []
+            for heading in headings:
+                ok, text = judged.get(heading, (None, "—"))
+                cells.append(text if ok is None else f"{'yes' if ok else 'no'}: {text}")
+            parts.append(f"| {r['week']} | {r.get('seed', 0)} | {r['label']} | " + " | ".join(cells) + " |")
+        parts.append("")
+    return "\n".join(parts)
 
 
 def write_csv(records: list[dict[str, Any]]) -> str:
@@ -363,6 +464,7 @@ def write_report(
     families = list(dict.fromkeys(r["family"] for r in records))
     plots = [plot_gaps(records, family, out_dir / f"gap-{family}.png") for family in families]
     plots.append(plot_scaling(records, out_dir / "build-and-memory.png"))
+    targets = targets_section(records, settings.get("weeks") or {})
     cpu = f"{described['cores']} cores, {described['cpu']}, {described['memory_gib']} GiB"
     versions = ", ".join(f"{k} {described[k]}" for k in ("python", "ortools", "highspy"))
     summary = [
@@ -375,6 +477,14 @@ def write_report(
         family_table(records),
         "## Runs\n",
         markdown_table(records),
+        *(
+            [
+                "## Targets (benchmarks/suites.yaml; gaps against the week's best bound from any run)\n",
+                targets,
+            ]
+            if targets
+            else []
+        ),
         "## Our CP-SAT against the plain peers, same week, same run (ratio < 1: ours first)\n",
         ratio_table(ratios(records)),
         "## Plots\n",

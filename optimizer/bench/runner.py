@@ -28,11 +28,10 @@ from . import timeline
 from .child import peak_memory_mb
 from .peers import PEERS, USES_WORKERS
 from .suites import CACHE_DIR, BenchWeek
-from .timeline import Event
+from .timeline import CHECKPOINTS, Event
 
 log = logging.getLogger(__name__)
 GAP_TARGET = 0.01  # time to a gap of at most 1 %
-CHECKPOINTS = (10.0, 60.0, 300.0)  # gap at 10 s, 60 s and (for the largest weeks) 300 s
 
 
 @dataclass(frozen=True)

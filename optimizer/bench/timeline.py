@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 # Bounds may exceed incumbents by a solver's feasibility tolerance; beyond this it is a bug.
 TOLERANCE = 1e-6
+CHECKPOINTS = (10.0, 60.0, 300.0)  # every run's gap is read at 10 s, 60 s and (largest weeks) 300 s
 
 
 @dataclass(frozen=True)
