@@ -17,7 +17,7 @@ import argparse
 import math
 import time
 
-from common import searched, weeks_by_name
+from common import searched, week_seeds, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -43,10 +43,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--minimise", action="store_true", help="each case an optimisation, not a probe")
     parser.add_argument("--solver", choices=["cpsat", "highs"], default="cpsat")
+    parser.add_argument("--week-seeds", help="the families' weeks of these seeds (as bench --week-seeds)")
     parser.add_argument("--fix", action="append", default=[], metavar="TERM=VALUE", help="hold a term too")
     args = parser.parse_args()
     low, high = (int(x) for x in args.sessions.split("-"))
-    week = weeks_by_name()[args.week]
+    week = weeks_by_name(week_seeds(args.week_seeds))[args.week]
     total = 0.0
     for n in range(low, high + 1):
         built = RosterModel(Instance(week.scenario()))
