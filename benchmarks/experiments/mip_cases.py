@@ -13,7 +13,10 @@ settled, the weakest first; the bound reported is the least over the counts. Arm
   at least CASES, before a better roster that has stood a second may end it, at any
   distance from the bound;
 - ``far:FIRST:CASES``: the same, but by cases only below a roster more than one step above
-  the bound; nearer, the whole MIP as shipped.
+  the bound; nearer, the whole MIP as shipped;
+- ``stall:SECONDS``: whole rounds as shipped, until neither the roster nor the bound has
+  moved for SECONDS; then by cases (a better roster ends a round by cases at once, and the
+  next is whole again if it is within a step of the bound).
 
 Prints, per week and arm, the roster and bound at the end and when the roster was proven
 (through ``solve``, 2 workers).
@@ -57,19 +60,26 @@ class CaseRounds(solving._BoundThread):
 
     split = np.zeros(0, dtype=np.int64)  # the columns of the week's ``open`` flags, set per week
     first_s, cases_s, far_only = solving.ROUND_S, 0.0, True
+    stall_s: float | None = None  # ``stall`` arms: whole rounds as shipped until the week stands still
 
     def _rounds(self, relaxation: Relaxation, started: float) -> None:
         self.closed: set[int] = set()  # counts with nothing below the incumbent of their round
-        rounds = 0
+        rounds, stalled = 0, [False]
         while not self.solver.cancelled:
             left = self.time_limit - (time.monotonic() - started)
             if left <= 0 or not relaxation.integral_objective:
                 return
             incumbent, bound = self.watcher.objective, self.watcher.bound
             far = bound is None or (incumbent is not None and incumbent - bound > solving.NEAR_STEPS)
-            by_cases = incumbent is not None and rounds > 0 and (far or not self.far_only)
-            stop = self._settled(incumbent, self.cases_s if by_cases else self.first_s)
+            if self.stall_s is not None:
+                by_cases = incumbent is not None and (stalled[0] or (rounds > 0 and far))
+                whole = self._settled_below(incumbent)
+                stop = self._settled(incumbent, self.cases_s) if by_cases else self._or_still(whole, stalled)
+            else:
+                by_cases = incumbent is not None and rounds > 0 and (far or not self.far_only)
+                stop = self._settled(incumbent, self.cases_s if by_cases else self.first_s)
             if by_cases:
+                stalled[0] = False
                 if not self._cases(relaxation, incumbent, left, stop):
                     return
             elif not self.solver.branch_and_bound(
@@ -77,6 +87,27 @@ class CaseRounds(solving._BoundThread):
             ):
                 return
             rounds += 1
+
+    def _or_still(self, settled: Callable[[], bool], stalled: list[bool]) -> Callable[[], bool]:
+        """``settled``, or: neither the roster nor the bound has moved for ``stall_s`` (sets ``stalled``)."""
+        watcher = self.watcher
+        seen = [watcher.bound, time.monotonic()]  # the bound, and when it last moved
+
+        def stop() -> bool:
+            now = time.monotonic()
+            if watcher.bound != seen[0]:
+                seen[0], seen[1] = watcher.bound, now
+            still = (
+                self.stall_s is not None
+                and now - seen[1] >= self.stall_s
+                and watcher.improved is not None
+                and now - watcher.improved >= self.stall_s
+            )
+            if still:
+                stalled[0] = True
+            return still or settled()
+
+        return stop
 
     def _settled(self, incumbent: float | None, least: float) -> Callable[[], bool]:
         """As ``_settled_below``, after ``least`` seconds and at any distance from the bound."""
@@ -153,7 +184,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", required=True, help="comma-separated week names")
     parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
-    parser.add_argument("--arms", default="off,far:10:0", help="off, on:FIRST:CASES or far:FIRST:CASES")
+    parser.add_argument(
+        "--arms", default="off,far:10:0", help="off, on:FIRST:CASES, far:FIRST:CASES or stall:SECONDS"
+    )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -170,7 +203,11 @@ def main() -> None:
                 kind, *times = arm.split(":")
                 solving._BoundThread = shipped if kind == "off" else CaseRounds
                 CaseRounds.far_only = kind == "far"
-                CaseRounds.first_s, CaseRounds.cases_s = (float(t) for t in (times or [solving.ROUND_S, 0]))
+                CaseRounds.stall_s = float(times[0]) if kind == "stall" else None
+                first, cases = (
+                    float(t) for t in ((times if kind != "stall" else []) or [solving.ROUND_S, 0])
+                )
+                CaseRounds.first_s, CaseRounds.cases_s = first, cases
                 events: list[solving.Progress] = []
                 options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
                 result = solving.solve(scenario, options, on_progress=events.append)
