@@ -496,9 +496,12 @@ def test_several_seeds_run_everything_once_per_seed_and_pair_by_seed(
     assert [(row["seed"], row["cpsat"]) for row in rows] == [(3, "cpsat/2w"), (4, "cpsat/2w")]
     assert family_table(records).count("| 2/2 OK |") == 2  # one line per peer, over both seeds
     probe = {"at": "now", "build_s": 0.4, "search_s": 2.2, "deterministic_s": 2.0}
-    written = write_report(records, {"command": "test", "speed": {"before": probe}}, tmp_path / "out")
+    weeks = {"tiny": {"family": "T", "targets": Targets(proven_within_s=60.0).as_dict()}}
+    settings = {"command": "test", "speed": {"before": probe}, "weeks": weeks}
+    written = write_report(records, settings, tmp_path / "out")
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "| tiny | 4 | 6 | cpsat/2w |" in summary and "lower is faster): before 0.40 s / 2.20 s" in summary
+    assert "## Targets" in summary and "**T**: every target met in 2 of 2 runs." in summary
     assert {p.name for p in written} >= {"summary.md", "gap-T.png"}
 
 
