@@ -273,6 +273,7 @@ Verdict = tuple[bool | None, str]
 
 
 def _within(seconds: float | None, limit: float, never: str) -> Verdict:
+    """A time target: met when the run got there by ``limit``; ``never`` says what it lacked."""
     return (False, never) if seconds is None else (seconds <= limit, f"{seconds:.1f} s")
 
 
