@@ -16,7 +16,10 @@ settled, the weakest first; the bound reported is the least over the counts. Arm
   the bound; nearer, the whole MIP as shipped;
 - ``stall:SECONDS``: whole rounds as shipped, until neither the roster nor the bound has
   moved for SECONDS; then by cases (a better roster ends a round by cases at once, and the
-  next is whole again if it is within a step of the bound).
+  next is whole again if it is within a step of the bound);
+- ``sweep:SECONDS:CAP``: whole rounds as shipped; when neither the roster nor the bound has
+  moved for SECONDS, one sweep of the counts below that roster, CAP seconds each, ending at
+  the first count not settled; then whole rounds again (no second sweep below one roster).
 
 Prints, per week and arm, the roster and bound at the end and when the roster was proven
 (through ``solve``, 2 workers).
@@ -61,15 +64,32 @@ class CaseRounds(solving._BoundThread):
     split = np.zeros(0, dtype=np.int64)  # the columns of the week's ``open`` flags, set per week
     first_s, cases_s, far_only = solving.ROUND_S, 0.0, True
     stall_s: float | None = None  # ``stall`` arms: whole rounds as shipped until the week stands still
+    sweep_cap: float | None = None  # ``sweep`` arms: each count's seconds in a sweep
+    all_closed = False
 
     def _rounds(self, relaxation: Relaxation, started: float) -> None:
         self.closed: set[int] = set()  # counts with nothing below the incumbent of their round
         rounds, stalled = 0, [False]
+        swept: float | None = None  # the incumbent the last sweep was below
         while not self.solver.cancelled:
             left = self.time_limit - (time.monotonic() - started)
             if left <= 0 or not relaxation.integral_objective:
                 return
             incumbent, bound = self.watcher.objective, self.watcher.bound
+            if self.sweep_cap is not None:  # whole rounds as shipped; a capped sweep when they stall
+                if stalled[0] and incumbent is not None and incumbent != swept:
+                    stalled[0], swept = False, incumbent
+                    stop = self._settled(incumbent, 0.0)
+                    if not self._cases(relaxation, incumbent, left, stop, self.sweep_cap) and self.all_closed:
+                        return
+                    continue
+                whole = self._settled_below(incumbent)
+                stop = whole if swept is not None and incumbent == swept else self._or_still(whole, stalled)
+                if not self.solver.branch_and_bound(
+                    relaxation, left, self._on_bound, self._on_solution, incumbent, stop
+                ):
+                    return
+                continue
             far = bound is None or (incumbent is not None and incumbent - bound > solving.NEAR_STEPS)
             if self.stall_s is not None:
                 by_cases = incumbent is not None and (stalled[0] or (rounds > 0 and far))
@@ -127,9 +147,21 @@ class CaseRounds(solving._BoundThread):
 
         return settled
 
-    def _cases(self, relaxation: Relaxation, incumbent: float, left: float, stop: Callable[[], bool]) -> bool:
-        """Below ``incumbent``, HiGHS's MIP once per session count; whether ``stop`` ended it."""
+    def _cases(
+        self,
+        relaxation: Relaxation,
+        incumbent: float,
+        left: float,
+        stop: Callable[[], bool],
+        cap: float | None = None,
+    ) -> bool:
+        """Below ``incumbent``, HiGHS's MIP once per session count; whether ``stop`` ended it.
+
+        ``cap``: seconds for each count, the sweep ending at the first count not settled in
+        them; ``all_closed`` says whether every count was.
+        """
         started = time.monotonic()
+        self.all_closed = False
 
         def remaining() -> float:
             return left - (time.monotonic() - started)
@@ -173,10 +205,14 @@ class CaseRounds(solving._BoundThread):
                     report()
 
                 case = with_row(relaxation, self.split, ones, n, n)
-                if self.solver.branch_and_bound(case, remaining(), rose, self._on_solution, ceiling(), stop):
+                budget = remaining() if cap is None else min(remaining(), cap)
+                if self.solver.branch_and_bound(case, budget, rose, self._on_solution, ceiling(), stop):
                     return True
+            if known[n] < ceiling() and cap is not None:
+                return False
             if known[n] >= ceiling():
                 self.closed.add(n)
+        self.all_closed = all(bound >= ceiling() for bound in known.values())
         return False
 
 
@@ -185,7 +221,9 @@ def main() -> None:
     parser.add_argument("--weeks", required=True, help="comma-separated week names")
     parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
     parser.add_argument(
-        "--arms", default="off,far:10:0", help="off, on:FIRST:CASES, far:FIRST:CASES or stall:SECONDS"
+        "--arms",
+        default="off,far:10:0",
+        help="off, on:FIRST:CASES, far:FIRST:CASES, stall:SECONDS or sweep:SECONDS:CAP",
     )
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -203,9 +241,11 @@ def main() -> None:
                 kind, *times = arm.split(":")
                 solving._BoundThread = shipped if kind == "off" else CaseRounds
                 CaseRounds.far_only = kind == "far"
-                CaseRounds.stall_s = float(times[0]) if kind == "stall" else None
+                CaseRounds.stall_s = float(times[0]) if kind in ("stall", "sweep") else None
+                CaseRounds.sweep_cap = float(times[1]) if kind == "sweep" else None
                 first, cases = (
-                    float(t) for t in ((times if kind != "stall" else []) or [solving.ROUND_S, 0])
+                    float(t)
+                    for t in ((times if kind not in ("stall", "sweep") else []) or [solving.ROUND_S, 0])
                 )
                 CaseRounds.first_s, CaseRounds.cases_s = first, cases
                 events: list[solving.Progress] = []
