@@ -23,20 +23,19 @@ from __future__ import annotations
 
 import argparse
 
-from common import objective_cells, progress_recorder, reached_at, week_seeds, weeks_by_name
+from common import HIGHS_PEER, objective_cells, progress_recorder, reached_at, week_seeds, weeks_by_name
 
 from optimizer import solve as solving
 
 HIGHS_ROSTERS = {
-    "M-120p-s1": 874,
-    "M-120p-s2": 1009,
-    "M-120p-s3": 1013,
+    **{week: objective for week, (objective, _) in HIGHS_PEER.items()},
     "M-120p-s6": 825,
     "M-120p-s7": 1030,
     "M-120p-s8": 924,
     "M-120p-s9": 881,
 }
-"""Week -> the objective of the HiGHS peer's one roster (benchmarks/results/session-36 and -37)."""
+"""Week -> the objective of the HiGHS peer's one roster: ``HIGHS_PEER``'s weeks, and the weeks of
+seeds 6-9 (benchmarks/results/session-36 and -37)."""
 
 CHECKPOINTS = (5.0, 7.0, 10.0, 20.0, 60.0)
 
