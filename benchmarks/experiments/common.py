@@ -15,7 +15,8 @@ from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
 from optimizer.model import RosterModel
-from optimizer.solve import TUNED_PORTFOLIOS, Progress, SolveResult, configure
+from optimizer.scenario import Scenario
+from optimizer.solve import TUNED_PORTFOLIOS, Progress, SolveOptions, SolveResult, configure, solve
 
 HIGHS_PEER = {
     "M-120p-s1": (874, 3.85),
@@ -107,6 +108,23 @@ def objective_cells(events: list[tuple[float, float]], checkpoints: Sequence[flo
 def reached_at(events: list[tuple[float, float]], target: float) -> float | None:
     """When ``events`` (``progress_recorder``'s) first had a roster at or below ``target``; None if never."""
     return next((t for t, o in events if o <= target), None)
+
+
+def solved_with_times(
+    scenario: Scenario, seconds: float, seed: int
+) -> tuple[SolveResult, float | None, float | None]:
+    """``solve`` on two workers for ``seconds``: the result, when its roster was first found, and
+    when a bound first met a roster (None if never)."""
+    events: list[Progress] = []
+    options = SolveOptions(time_limit=seconds, workers=2, seed=seed)
+    result = solve(scenario, options, on_progress=events.append)
+    proven = next(
+        (p.elapsed for p in events if p.objective is not None and p.bound is not None
+         and p.bound >= p.objective - 1e-6),
+        None,
+    )  # fmt: skip
+    found = next((p.elapsed for p in events if p.objective == result.objective), None)
+    return result, found, proven
 
 
 def final_cell(result: SolveResult) -> str:

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from common import week_seeds, weeks_by_name
+from common import solved_with_times, week_seeds, weeks_by_name
 
 from optimizer import solve as solving
 from optimizer.instance import Instance
@@ -248,15 +248,7 @@ def main() -> None:
                     for t in ((times if kind not in ("stall", "sweep") else []) or [solving.ROUND_S, 0])
                 )
                 CaseRounds.first_s, CaseRounds.cases_s = first, cases
-                events: list[solving.Progress] = []
-                options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
-                result = solving.solve(scenario, options, on_progress=events.append)
-                proven = next(
-                    (p.elapsed for p in events if p.objective is not None and p.bound is not None
-                     and p.bound >= p.objective - 1e-6),
-                    None,
-                )  # fmt: skip
-                found = next((p.elapsed for p in events if p.objective == result.objective), None)
+                result, found, proven = solved_with_times(scenario, args.seconds, args.seed)
                 print(
                     f"| {name} | {arm} | {result.objective:,.0f} | {result.best_bound:,.0f} "
                     f"| {'—' if proven is None else f'{proven:.1f} s'} | {found:.1f} s |",

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time
 
-from common import week_seeds
+from common import solved_with_times, week_seeds
 from first_phase import arm_parser, chosen
 
 from optimizer import solve as solving
@@ -72,15 +72,7 @@ def main() -> None:
             solving._BoundThread = shipped if kind == "off" else EarlyRoot
             EarlyRoot.resume_s = float(times[0]) if kind == "pause" else None
             for week in weeks:
-                events: list[solving.Progress] = []
-                options = solving.SolveOptions(time_limit=args.seconds, workers=2, seed=args.seed)
-                result = solving.solve(week.scenario(), options, on_progress=events.append)
-                proven = next(
-                    (p.elapsed for p in events if p.objective is not None and p.bound is not None
-                     and p.bound >= p.objective - 1e-6),
-                    None,
-                )  # fmt: skip
-                found = next((p.elapsed for p in events if p.objective == result.objective), None)
+                result, found, proven = solved_with_times(week.scenario(), args.seconds, args.seed)
                 cells = [week.name, arm, args.seed, f"{result.objective:,.0f}", f"{result.best_bound:,.0f}"]
                 print(
                     f"| {' | '.join(map(str, cells))} | {result.gap:.2%} | {found:.1f} s "
