@@ -88,6 +88,13 @@ root paused, not ended"): where the root used to end, M-120p-s2's bound 695 agai
 three runs of three and M-120p-s9's 699 against 697, the other weeks' bounds the same, and
 rosters 10,715 against 10,713 in sum over sixteen runs of eight 80-199-patient weeks.
 """
+ROOT_QUIET_S = 5.0
+"""Seconds before the solve's time limit at which the ``EARLY_ROOT`` root's own time limit ends it.
+
+Why: cancelled at the solve's end, a waiting root ends within ``relaxation.WAIT_POLL_S``, a
+running one only at HiGHS's next interrupt check, which came 1.6-1.9 s after the limit on
+Riverbend and M-120p-s2 (60 s solves returned at 61.7-62.0 s).
+"""
 
 BRIEF_PHASE = range(80, RESTRICT_FROM)
 """Patients for which a solve on several workers starts with a brief first phase on home
@@ -529,7 +536,8 @@ class _BoundThread:
                 self._rounds(relaxation, started)
                 return
             if self.kind == "early-root":
-                self.solver.root_bound(relaxation, left, self._on_bound, ROOT_STALL_S, self._search_busy)
+                limit = max(0.1, left - ROOT_QUIET_S)
+                self.solver.root_bound(relaxation, limit, self._on_bound, ROOT_STALL_S, self._search_busy)
                 return
             if self.kind == "root":
                 self.solver.root_bound(relaxation, left, self._on_bound)
