@@ -329,12 +329,16 @@ def test_middle_sized_weeks_bound_by_the_root_and_its_cuts(
     EARLY_ROOT's, ``root_bound`` waiting for the search's plateaus once its bound stalls.
 
     Both are faked to an absurd bound, told apart by its value, the stall it was given
-    added (and 1,000 when it was given a wait); mip_below=None and ranges around
+    added (and 1,000 when it was given a wait), the early root's time limit short of the
+    solve's; mip_below=None and ranges around
     lighthouse-small's 24 patients stand in for weeks of 80-199 and 200-499 patients.
     """
     monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
 
+    limits: list[float] = []
+
     def root(self, r, limit, on_bound, stall=None, wait=None) -> None:
+        limits.append(limit)
         on_bound(20_000.0 + (stall or 0) + (1_000 if wait is not None else 0))
 
     monkeypatch.setattr(relaxation.BoundSolver, "root_bound", root)
@@ -343,6 +347,8 @@ def test_middle_sized_weeks_bound_by_the_root_and_its_cuts(
     assert result.status == "OPTIMAL"
     expected = {"root": 20_000.0, "early-root": 21_000.0 + solve_module.ROOT_STALL_S, "lp": 10_000.0}
     assert result.best_bound == expected[kind]
+    if kind == "early-root":  # it ends by itself before the solve's limit (ROOT_QUIET_S)
+        assert limits and limits[0] <= 60 - solve_module.ROOT_QUIET_S
 
 
 def test_a_stalled_root_ends_before_its_time(monkeypatch: pytest.MonkeyPatch, solved) -> None:
