@@ -329,9 +329,9 @@ def test_middle_sized_weeks_bound_by_the_root_and_its_cuts(
     EARLY_ROOT's, ``root_bound`` waiting for the search's plateaus once its bound stalls.
 
     Both are faked to an absurd bound, told apart by its value, the stall it was given
-    added (and 1,000 when it was given a wait), the early root's time limit short of the
-    solve's; mip_below=None and ranges around
-    lighthouse-small's 24 patients stand in for weeks of 80-199 and 200-499 patients.
+    added (and 1,000 when it was given a wait); the early root's own time limit is short
+    of the solve's. mip_below=None and ranges around lighthouse-small's 24 patients stand
+    in for weeks of 80-199 and 200-499 patients.
     """
     monkeypatch.setattr(relaxation.BoundSolver, "lower_bound", lambda self, r, limit: 10_000.0)
 
