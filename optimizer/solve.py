@@ -89,7 +89,8 @@ three runs of three and M-120p-s9's 699 against 697, the other weeks' bounds the
 rosters 10,715 against 10,713 in sum over sixteen runs of eight 80-199-patient weeks.
 """
 ROOT_QUIET_S = 5.0
-"""Seconds before the solve's time limit at which the ``EARLY_ROOT`` root's own time limit ends it.
+"""Seconds before the solve's time limit (at most a tenth of it) at which the ``EARLY_ROOT``
+root's own time limit ends it.
 
 Why: cancelled at the solve's end, a waiting root ends within ``relaxation.WAIT_POLL_S``, a
 running one only at HiGHS's next interrupt check, which came 1.6-1.9 s after the limit on
@@ -536,7 +537,7 @@ class _BoundThread:
                 self._rounds(relaxation, started)
                 return
             if self.kind == "early-root":
-                limit = max(0.1, left - ROOT_QUIET_S)
+                limit = left - min(ROOT_QUIET_S, left / 10)  # short solves keep most of their root
                 self.solver.root_bound(relaxation, limit, self._on_bound, ROOT_STALL_S, self._search_busy)
                 return
             if self.kind == "root":
