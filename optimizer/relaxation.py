@@ -306,9 +306,6 @@ about 2 MB a second on 30 patients: 1 GB after eight minutes); its bound so far 
 ROOT_NODE_ONLY: dict[str, object] = {"mip_max_nodes": 1, "mip_heuristic_effort": 0.0}
 """HiGHS's MIP stopped after its root node, without heuristics: its cuts' bound, no search."""
 
-WAIT_POLL_S = 0.1
-"""Seconds between two looks of a waiting root (``root_bound``'s ``wait``) at whether to run on."""
-
 
 def _resident_mb() -> float | None:
     """Resident memory of this process in MB, or None where /proc is not available."""
@@ -435,7 +432,6 @@ class BoundSolver:
         time_limit: float,
         on_bound: Callable[[float], None],
         stall: float | None = None,
-        wait: Callable[[], bool] | None = None,
     ) -> None:
         """The MIP's root node alone: the LP raised by HiGHS's rounds of cuts, each rise reported.
 
@@ -445,34 +441,18 @@ class BoundSolver:
         "root cuts for the bound"). No branching and no heuristics: the search finds the
         rosters, and on two cores the thread competes with it. The bound is HiGHS's, like
         ``branch_and_bound``'s. ``stall``: end once no rise has been reported for that many
-        seconds of its running, to give the core back to the search; on the 120-patient
-        weeks the root's last rise came at 8-26 s and it then ran out the minute. With
-        ``wait`` as well, a stalled root does not end but waits while ``wait()`` says so,
-        blocked in HiGHS's own interrupt check with its cuts and basis kept, and runs on
-        when it stops saying so (or ends, cancelled): the search has the core while it
-        finds rosters, the root takes up its late rises in the search's plateaus
-        (M-120p-s2: 694 -> 695 at 19 s of a core; benchmarks/JOURNAL.md, session-39).
+        seconds (counted from the call), to give the core back to the search; on the
+        120-patient weeks the root's last rise came at 8-26 s and it then ran out the minute.
         """
-        ran = 0.0  # seconds of running since the last rise
         last = time.monotonic()
 
         def rose(bound: float) -> None:
-            nonlocal ran, last
-            ran, last = 0.0, time.monotonic()
+            nonlocal last
+            last = time.monotonic()
             on_bound(bound)
 
         def stalled() -> bool:
-            nonlocal ran, last
-            now = time.monotonic()
-            ran, last = ran + now - last, now
-            if stall is None or ran <= stall:
-                return False
-            if wait is None:
-                return True
-            while wait() and not self.cancelled:
-                time.sleep(WAIT_POLL_S)
-            last = time.monotonic()  # the seconds waited are not the root's
-            return self.cancelled
+            return stall is not None and time.monotonic() - last > stall
 
         extra = {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"}
         self._mip(relaxation, time_limit, rose, None, extra, stop=None if stall is None else stalled)

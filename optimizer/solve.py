@@ -67,8 +67,7 @@ most of the time, and a root whose LP does not finish gives no bound. Those keep
 
 EARLY_ROOT = range(MIP_BELOW, 200)
 """Patients for which the bound thread runs the root and its cuts with every row, from the
-start of the solve; once its bound has stood ``ROOT_STALL_S`` it runs only in the search's
-plateaus (``ROOT_WAIT_S``).
+start of the solve, until its bound has stood ``ROOT_STALL_S``.
 
 Measured (Intel Xeon, 2 CP-SAT workers beside it, 60 s, seeds 0-2; benchmarks/JOURNAL.md,
 "HiGHS's root with every row on M"): against the LP alone, bounds 717 / 694 / 716 / 436 on
@@ -78,24 +77,7 @@ M-120p-s1 720 / 723 / 720, within 0.5 % twice. The root with every row gets ther
 LP's rows do not (715), and run for the whole minute it cost Riverbend its proof (437 twice).
 """
 ROOT_STALL_S = 10.0
-"""Seconds of running without a rise of its bound after which ``EARLY_ROOT``'s root gives its core back."""
-ROOT_WAIT_S = 5.0
-"""A stalled ``EARLY_ROOT`` root waits while the search has found a better roster within this
-many seconds, and runs on while it has not, to the end of the solve.
-
-Measured (AMD EPYC, 60 s, through ``solve``; benchmarks/JOURNAL.md, session-39, "The early
-root paused, not ended"): where the root used to end, M-120p-s2's bound 695 against 694 in
-three runs of three and M-120p-s9's 699 against 697, the other weeks' bounds the same, and
-rosters 10,715 against 10,713 in sum over sixteen runs of eight 80-199-patient weeks.
-"""
-ROOT_QUIET_S = 5.0
-"""Seconds before the solve's time limit (at most a tenth of it) at which the ``EARLY_ROOT``
-root's own time limit ends it.
-
-Why: cancelled at the solve's end, a waiting root ends within ``relaxation.WAIT_POLL_S``, a
-running one only at HiGHS's next interrupt check, which came 1.6-1.9 s after the limit on
-Riverbend and M-120p-s2 (60 s solves returned at 61.7-62.0 s).
-"""
+"""Seconds without a rise of its bound after which ``EARLY_ROOT``'s root gives its core back."""
 
 BRIEF_PHASE = range(80, RESTRICT_FROM)
 """Patients for which a solve on several workers starts with a brief first phase on home
@@ -492,9 +474,8 @@ class _BoundThread:
     With ``kind`` "root" (weeks of ``ROOT_CUTS`` patients) HiGHS's
     root node with its rounds of cuts takes the LP's place, on the same rows and from the
     same moment, each rise of its bound reported as it comes. With ``kind`` "early-root"
-    (weeks of ``EARLY_ROOT`` patients) the root keeps every row and starts with the solve;
-    once its bound has stood ``ROOT_STALL_S`` it waits while the search finds rosters
-    (``_search_busy``) and runs in its plateaus.
+    (weeks of ``EARLY_ROOT`` patients) the root keeps every row, starts with the solve, and
+    ends once its bound has stood ``ROOT_STALL_S``.
 
     With ``kind`` "mip" (weeks below ``MIP_BELOW`` patients, whose first roster comes within a
     second anyway) HiGHS solves the linearized model as a MIP from the start and for the
@@ -536,12 +517,9 @@ class _BoundThread:
             if self.kind == "mip":
                 self._rounds(relaxation, started)
                 return
-            if self.kind == "early-root":
-                limit = left - min(ROOT_QUIET_S, left / 10)  # short solves keep most of their root
-                self.solver.root_bound(relaxation, limit, self._on_bound, ROOT_STALL_S, self._search_busy)
-                return
-            if self.kind == "root":
-                self.solver.root_bound(relaxation, left, self._on_bound)
+            if self.kind in ("root", "early-root"):
+                stall = ROOT_STALL_S if self.kind == "early-root" else None
+                self.solver.root_bound(relaxation, left, self._on_bound, stall)
                 return
             bound = self.solver.lower_bound(relaxation, left)
         except Exception:  # a bound is a bonus: never let it break a solve
@@ -574,11 +552,6 @@ class _BoundThread:
                 relaxation, left, self._on_bound, self._on_solution, incumbent, self._settled_below(incumbent)
             ):
                 return
-
-    def _search_busy(self) -> bool:
-        """Whether the search found a better roster within ``ROOT_WAIT_S``: a stalled early root waits."""
-        improved = self.watcher.improved
-        return improved is not None and time.monotonic() - improved < ROOT_WAIT_S
 
     def _settled_below(self, incumbent: float | None) -> Callable[[], bool]:
         """A round's ``stop``: once it has run ``ROUND_S`` and a better roster has stood ``SETTLED_S``.
