@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
+from optimizer.bench.timeline import Event, time_to_proof
 from optimizer.model import RosterModel
 from optimizer.scenario import Scenario
 from optimizer.solve import TUNED_PORTFOLIOS, Progress, SolveOptions, SolveResult, configure, solve
@@ -114,15 +115,11 @@ def solved_with_times(
     scenario: Scenario, seconds: float, seed: int
 ) -> tuple[SolveResult, float | None, float | None]:
     """``solve`` on two workers for ``seconds``: the result, when its roster was first found, and
-    when a bound first met a roster (None if never)."""
+    when it was proven (``timeline.time_to_proof``, as the benchmark times it; None if never)."""
     events: list[Progress] = []
     options = SolveOptions(time_limit=seconds, workers=2, seed=seed)
     result = solve(scenario, options, on_progress=events.append)
-    proven = next(
-        (p.elapsed for p in events if p.objective is not None and p.bound is not None
-         and p.bound >= p.objective - 1e-6),
-        None,
-    )  # fmt: skip
+    proven = time_to_proof([Event(p.elapsed, p.objective, p.bound) for p in events])
     found = next((p.elapsed for p in events if p.objective == result.objective), None)
     return result, found, proven
 
