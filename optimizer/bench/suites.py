@@ -50,7 +50,7 @@ class Targets:
     sooner_to_gap: float | None = None  # to this gap before every plain peer of the run
 
     @classmethod
-    def parse(cls, spec: object, where: str, checkpoints: tuple[float, ...]) -> Targets:
+    def parse(cls, spec: object, where: str) -> Targets:
         """The targets of one family's ``targets`` mapping; anything else is a ``SuiteError``."""
         names = {f.name for f in dataclasses.fields(cls)}
         if not isinstance(spec, dict) or not set(spec) <= names:
@@ -60,7 +60,7 @@ class Targets:
         values: dict[str, Any] = {}
         for name, value in spec.items():
             if name == "gap_at":
-                values[name] = _gaps_at(value, f"{where}: targets: gap_at", checkpoints)
+                values[name] = _gaps_at(value, f"{where}: targets: gap_at")
             elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise SuiteError(f"{where}: targets: {name}: expected a positive number, got {value!r}")
             else:
@@ -78,7 +78,7 @@ class Targets:
         return cls(**{**data, "gap_at": gaps})
 
 
-def _gaps_at(value: object, where: str, checkpoints: tuple[float, ...]) -> dict[float, float]:
+def _gaps_at(value: object, where: str) -> dict[float, float]:
     """``{seconds: gap}`` with each seconds a checkpoint the runner reads gaps at."""
     if not isinstance(value, dict):
         raise SuiteError(f"{where}: expected a mapping of seconds to a gap (0.02 for 2 %)")
@@ -87,9 +87,9 @@ def _gaps_at(value: object, where: str, checkpoints: tuple[float, ...]) -> dict[
         if (
             isinstance(seconds, bool)
             or not isinstance(seconds, int | float)
-            or float(seconds) not in checkpoints
+            or float(seconds) not in CHECKPOINTS
         ):
-            known = ", ".join(f"{t:g}" for t in checkpoints)
+            known = ", ".join(f"{t:g}" for t in CHECKPOINTS)
             raise SuiteError(f"{where}: {seconds!r}: expected one of the checkpoints {known}")
         if isinstance(gap, bool) or not isinstance(gap, int | float) or not 0 <= gap < 1:
             raise SuiteError(f"{where}: {seconds:g}: expected a gap between 0 and 1, got {gap!r}")
@@ -151,7 +151,7 @@ def load_suites(path: Path = SUITES_FILE, week_seeds: list[int] | None = None) -
         unknown = set(settings) - SETTING_NAMES
         if unknown:
             raise SuiteError(f"{where}: unknown generator setting(s) {', '.join(sorted(unknown))}")
-        targets = Targets.parse(spec.get("targets") or {}, where, CHECKPOINTS)
+        targets = Targets.parse(spec.get("targets") or {}, where)
         seeds = spec.get("seeds") or []
         if settings and not (isinstance(seeds, list) and all(isinstance(s, int) for s in seeds)):
             raise SuiteError(f"{where}: seeds must be a list of whole numbers")
