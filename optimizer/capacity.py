@@ -31,10 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from .conflict import find_conflict
 from .explain import Finding, prechecks
 from .roster import Roster, Session
 from .scenario import DAYS, GroupType, Scenario, Therapist, clock_minutes
-from .solve import SolveOptions, find_conflict
+from .solve import SolveOptions
 from .study import PatientProfile, with_patients
 from .workflow import explanation_lines, solve_verified
 

@@ -3,7 +3,7 @@
 Two layers. ``prechecks`` are fast necessary conditions computed from the scenario
 alone — when one fails, the week is certainly infeasible, and the message names the
 people, blocks, qualifications and numbers involved. When they all pass but the full
-model is still infeasible, ``solve.find_conflict`` names a small set of requirements
+model is still infeasible, ``conflict.find_conflict`` names a small set of requirements
 that cannot hold together, and ``conflict_sentences`` turns it into sentences.
 ``shortfall_entries`` gives each unmet requirement of a best-effort roster its
 ``shortfalls`` entry (SPEC §4) with the most specific reason known.

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field, replace
 
 from .changes import Change, roster_changes
 from .check import CheckReport, check_roster
+from .conflict import find_conflict
 from .explain import Finding, conflict_sentences, prechecks, shortfall_entries
 from .roster import Roster, Session
 from .scenario import Patient, Problem, Scenario, ScenarioError, scenario_from_dict
 from .scenario.write import scenario_document
-from .solve import Need, Progress, SolveOptions, SolveResult, find_conflict, placements, solve
+from .solve import Need, Progress, SolveOptions, SolveResult, placements, solve
 
 
 class ModelCheckerMismatchError(RuntimeError):
