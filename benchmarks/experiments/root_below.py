@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import weeks_by_name
+from common import week_seeds, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -27,9 +27,11 @@ def main() -> None:
     parser.add_argument("week", help="a benchmark week, e.g. M-120p-s2")
     parser.add_argument("--below", default="none", help="a roster's objective to look below, or none")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
     args = parser.parse_args()
     below = None if args.below == "none" else float(args.below)
-    relaxation = linearize(RosterModel(Instance(weeks_by_name()[args.week].scenario())).model)
+    week = weeks_by_name(week_seeds(args.week_seeds))[args.week]
+    relaxation = linearize(RosterModel(Instance(week.scenario())).model)
     started = time.monotonic()
 
     def rose(bound: float) -> None:

@@ -13,6 +13,10 @@ and cuts kept, and takes up where it was when released. Arms:
 - ``pause:RESUME``: instead of ending, the root waits while the search has found a better
   roster within the last RESUME seconds, and runs while it has not (its stall clock counts
   only the seconds it ran); so it works in the search's plateaus, to the end of the solve.
+- ``far:STEPS:RESUME``: the same, but only while the best roster is more than STEPS above
+  the best bound; nearer, the root ends once stalled, as shipped (so that a week whose
+  search sits a step or two above a bound that is already the optimum, as Riverbend's at
+  437-438 over 436, keeps both cores for the search).
 
 Prints, per week and arm, the roster and bound at the end, when the roster was found and
 when it was proven (through ``solve``, 2 workers).
@@ -25,6 +29,10 @@ seeds 0-4 on the suite's M weeks and seed 0 on the weeks of seeds 6-9: bounds 69
 on M-120p-s2 in every run, 699 against 697 on M-120p-s9, the same on the other weeks;
 rosters of the generated weeks 13,772 against 13,751 in sum over nineteen runs, and
 Riverbend proven in one run of five against three. Shipped for an hour, then left out.
+``far:2:5`` (session-40), seeds 0-2 on the suite's M weeks and the weeks of seeds 12 and 13:
+Riverbend proven in three runs of three against two, bounds 695 / 736 against 694 / 735 on
+M-120p-s2 / s12, rosters of the generated weeks 10,940 against 10,889 in sum over fifteen
+runs; no run of either arm within 0.5 %. Left out.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ class PausedRoot(solving._BoundThread):
     """The shipped bound thread, its early root waiting in the search's good moments instead of ending."""
 
     resume_s = 5.0
+    far_steps: float | None = None  # wait only while the roster is more than this above the bound
 
     def _run(self) -> None:
         if self.kind != "early-root":
@@ -63,10 +72,18 @@ class PausedRoot(solving._BoundThread):
             improved = self.watcher.improved
             return improved is not None and time.monotonic() - improved < self.resume_s
 
+        def near() -> bool:
+            objective, bound = self.watcher.objective, self.watcher.bound
+            if self.far_steps is None or objective is None or bound is None:
+                return False
+            return objective - bound <= self.far_steps
+
         def stop() -> bool:  # HiGHS's interrupt check: blocking here holds HiGHS where it is
             nonlocal ran, last
             now = time.monotonic()
             ran, last = ran + now - last, now
+            if ran > solving.ROOT_STALL_S and near():
+                return True  # ended, as shipped
             while ran > solving.ROOT_STALL_S and busy_search() and not self.solver.cancelled:
                 time.sleep(0.1)
                 last = time.monotonic()  # the seconds waited are not the root's
@@ -77,7 +94,7 @@ class PausedRoot(solving._BoundThread):
 
 
 def main() -> None:
-    parser = arm_parser(__doc__, "off,pause:5", "off, pause:RESUME")
+    parser = arm_parser(__doc__, "off,pause:5", "off, pause:RESUME, far:STEPS:RESUME")
     parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
     args = parser.parse_args()
     weeks = chosen(load_suites(week_seeds=week_seeds(args.week_seeds))[args.family], args)
@@ -86,8 +103,9 @@ def main() -> None:
         for arm in args.arms.split(","):
             kind, *times = arm.split(":")
             solving._BoundThread = shipped if kind == "off" else PausedRoot
-            if kind == "pause":
-                PausedRoot.resume_s = float(times[0])
+            PausedRoot.far_steps = float(times[0]) if kind == "far" else None
+            if kind in ("pause", "far"):
+                PausedRoot.resume_s = float(times[-1])
             for week in weeks:
                 result, found, proven = solved_with_times(week.scenario(), args.seconds, args.seed)
                 cells = [week.name, arm, args.seed, f"{result.objective:,.0f}", f"{result.best_bound:,.0f}"]
