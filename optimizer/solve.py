@@ -3,6 +3,12 @@
 The solve runs in a worker thread so that the main thread stays free to take Ctrl-C:
 an interrupt (or the time limit) stops the search and the best roster found so far
 is still returned. No-solution cases are values (status INFEASIBLE/UNKNOWN), not errors.
+
+In reading order: the options and results; the watcher that every search reports to;
+CP-SAT's parameters by worker count and week size; HiGHS's bound thread beside the
+search (``_BoundThread``); ``solve`` itself; the phases of large weeks' searches
+(``_search`` and its steps); and ``placements`` for a newcomer. Why a week has no roster
+is ``conflict.py``'s job.
 """
 
 from __future__ import annotations
