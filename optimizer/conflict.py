@@ -22,7 +22,7 @@ from .solve import Need
 T = TypeVar("T")
 
 
-class Budget:
+class _Budget:
     """Time for a series of solves: wall seconds, or CP-SAT's deterministic time with one worker.
 
     Deterministic time makes a one-worker run repeat exactly: the same checks decide the
@@ -74,7 +74,7 @@ def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2
     conflicts stay large (many patients compete for a few clinicians' hours), which is
     why ``explain.conflict_sentences`` groups alike requirements.
     """
-    budget = Budget(time_limit, workers)
+    budget = _Budget(time_limit, workers)
     built = RosterModel(Instance(scenario), mode="assume")
     guards = [g for g in built.guards if g.literal is not None]
     domains = built.model.proto.variables
@@ -126,7 +126,7 @@ def find_conflict(scenario: Scenario, time_limit: float = 30.0, workers: int = 2
 
 
 def _assumption_core(
-    built: RosterModel, guards: list[Guard], seconds: float, budget: Budget
+    built: RosterModel, guards: list[Guard], seconds: float, budget: _Budget
 ) -> list[Guard] | None:
     """CP-SAT's own answer: its sufficient subset of assumptions, if it proves infeasibility in time.
 
