@@ -305,6 +305,10 @@ about 2 MB a second on 30 patients: 1 GB after eight minutes); its bound so far 
 
 ROOT_NODE_ONLY: dict[str, object] = {"mip_max_nodes": 1, "mip_heuristic_effort": 0.0}
 """HiGHS's MIP stopped after its root node, without heuristics: its cuts' bound, no search."""
+ROOT_BOUND: dict[str, object] = {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"}
+"""The root node as ``BoundSolver.root_bound`` runs it: its LP by interior point, which on
+400 patients came at 8.7 s against 67 s by dual simplex (benchmarks/JOURNAL.md, "root cuts
+for the bound")."""
 
 
 def _resident_mb() -> float | None:
@@ -454,8 +458,7 @@ class BoundSolver:
         def stalled() -> bool:
             return stall is not None and time.monotonic() - last > stall
 
-        extra = {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"}
-        self._mip(relaxation, time_limit, rose, None, extra, stop=None if stall is None else stalled)
+        self._mip(relaxation, time_limit, rose, None, ROOT_BOUND, stop=None if stall is None else stalled)
 
     def _mip(
         self,

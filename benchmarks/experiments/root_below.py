@@ -19,7 +19,7 @@ from common import week_seeds, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
-from optimizer.relaxation import ROOT_NODE_ONLY, BoundSolver, linearize
+from optimizer.relaxation import ROOT_BOUND, BoundSolver, linearize
 
 
 def main() -> None:
@@ -37,8 +37,7 @@ def main() -> None:
     def rose(bound: float) -> None:
         print(f"{time.monotonic() - started:6.1f} s  bound {bound:.0f}", flush=True)
 
-    extra = {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"}
-    BoundSolver()._mip(relaxation, args.seconds, rose, None, extra, below)
+    BoundSolver()._mip(relaxation, args.seconds, rose, None, ROOT_BOUND, below)
     print(f"{time.monotonic() - started:6.1f} s  ended", flush=True)
 
 

@@ -44,7 +44,7 @@ from first_phase import arm_parser, chosen
 
 from optimizer import solve as solving
 from optimizer.bench.suites import load_suites
-from optimizer.relaxation import ROOT_NODE_ONLY
+from optimizer.relaxation import ROOT_BOUND
 
 
 class PausedRoot(solving._BoundThread):
@@ -89,8 +89,7 @@ class PausedRoot(solving._BoundThread):
                 last = time.monotonic()  # the seconds waited are not the root's
             return self.solver.cancelled
 
-        extra = {**ROOT_NODE_ONLY, "mip_lp_solver": "ipm"}
-        self.solver._mip(relaxation, left, rose, None, extra, stop=stop)
+        self.solver._mip(relaxation, left, rose, None, ROOT_BOUND, stop=stop)
 
 
 def main() -> None:
