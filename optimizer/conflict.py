@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from .instance import Instance
 from .model import Guard, RosterModel
 from .scenario import Scenario
-from .solve import Need
+from .solve import Need, time_limits
 
 T = TypeVar("T")
 
@@ -25,8 +25,8 @@ T = TypeVar("T")
 class _Budget:
     """Time for a series of solves: wall seconds, or CP-SAT's deterministic time with one worker.
 
-    Deterministic time makes a one-worker run repeat exactly: the same checks decide the
-    same way however busy the machine is.
+    Deterministic time (``solve.time_limits``) makes a one-worker run repeat exactly: the
+    same checks decide the same way however busy the machine is.
     """
 
     def __init__(self, limit: float, workers: int) -> None:
@@ -47,11 +47,8 @@ class _Budget:
     def configure(self, solver: cp_model.CpSolver, seconds: float) -> None:
         """Give ``solver`` at most ``seconds`` on the budget's clock."""
         solver.parameters.num_workers = self.workers
-        if self.deterministic:
-            solver.parameters.max_deterministic_time = seconds
-            solver.parameters.max_time_in_seconds = 3 * seconds + 10
-        else:
-            solver.parameters.max_time_in_seconds = seconds
+        for name, value in time_limits(seconds, self.workers).items():
+            setattr(solver.parameters, name, value)
 
     def record(self, solver: cp_model.CpSolver) -> None:
         """Count a finished solve's deterministic time against the budget."""

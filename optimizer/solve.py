@@ -368,13 +368,12 @@ one run of three against three), so it stays with the phases (benchmarks/JOURNAL
 def parameters(options: SolveOptions, patients: int | None = None) -> dict[str, object]:
     """The CP-SAT parameters a solve uses (of a week of ``patients``, when it matters).
 
-    With one worker the time limit is counted in CP-SAT's deterministic time (about a
-    second of work per unit), so two runs with the same seed stop at the same point and
-    give identical rosters; a wall-clock cap of three times the limit still applies.
+    With one worker the time limit is counted in CP-SAT's deterministic time
+    (``time_limits``), so two runs with the same seed give identical rosters.
     """
     workers = options.resolved_workers()
     params: dict[str, object] = {
-        "max_time_in_seconds": float(options.time_limit),
+        **time_limits(options.time_limit, workers),
         "num_workers": workers,
         "random_seed": options.seed,
         "log_search_progress": options.log_search,
@@ -386,11 +385,20 @@ def parameters(options: SolveOptions, patients: int | None = None) -> dict[str, 
         params.update(TUNED_PORTFOLIOS.get(workers, {}))
         if patients is not None and patients < SMALL_WEEK_BELOW:
             params.update(SMALL_WEEK_SEARCH.get(workers, {}))
-    if workers == 1:
-        params["max_deterministic_time"] = float(options.time_limit)
-        params["max_time_in_seconds"] = 3.0 * options.time_limit + 10.0
     params.update(options.parameters)
     return params
+
+
+def time_limits(seconds: float, workers: int) -> dict[str, float]:
+    """CP-SAT's time parameters for a search of ``seconds``: wall clock, or deterministic time on one worker.
+
+    One worker counts in deterministic time (about a second of work per unit), so that two
+    runs with the same seed stop at the same point however busy the machine is; a
+    wall-clock cap of three times the limit (plus ten seconds) still applies.
+    """
+    if workers == 1:
+        return {"max_deterministic_time": float(seconds), "max_time_in_seconds": 3.0 * seconds + 10.0}
+    return {"max_time_in_seconds": float(seconds)}
 
 
 def parse_parameter(text: str) -> tuple[str, object]:
