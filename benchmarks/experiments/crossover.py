@@ -27,10 +27,9 @@ from __future__ import annotations
 import time
 
 from common import searched
-from first_phase import arm_parser, chosen
+from first_phase import arm_parser, family_weeks
 
 from optimizer import solve as solving
-from optimizer.bench.suites import load_suites
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
 from optimizer.roster import Roster
@@ -65,7 +64,7 @@ def crossover(
 def main() -> None:
     parser = arm_parser(__doc__, "base,cross:0.4", "base, cross:F")
     args = parser.parse_args()
-    weeks = chosen(load_suites()[args.family], args)
+    weeks = family_weeks(args)
     for arm in args.arms.split(","):
         for week in weeks:
             scenario = week.scenario()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from common import named
+from common import named, week_seeds
 
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek, load_suites
@@ -51,12 +51,18 @@ def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
     parser.add_argument("--only", default=None, help="only these weeks of the family, e.g. riverbend")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
     return parser
 
 
 def chosen(weeks: list[BenchWeek], args: argparse.Namespace) -> list[BenchWeek]:
     """The family's weeks an experiment runs: the first ``--weeks``, then those ``--only`` names."""
     return named(weeks[: args.weeks], args.only)
+
+
+def family_weeks(args: argparse.Namespace) -> list[BenchWeek]:
+    """``chosen`` from ``args.family``'s weeks: the suites file's, or those of ``--week-seeds``."""
+    return chosen(load_suites(week_seeds=week_seeds(args.week_seeds))[args.family], args)
 
 
 SHIPPED = {
@@ -122,7 +128,7 @@ def main() -> None:
     args = parser.parse_args()
     for arm in args.arms.split(","):
         options = arm_options(arm, args)
-        for week in chosen(load_suites()[args.family], args):
+        for week in family_weeks(args):
             result, first = solve_week(week, options)
             gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
             found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"

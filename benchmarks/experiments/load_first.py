@@ -10,10 +10,9 @@ Run: .venv/bin/python benchmarks/experiments/load_first.py L --arms 0,0.1 --seed
 
 from __future__ import annotations
 
-from first_phase import arm_parser, chosen, solve_week  # this folder is on the path when a script here runs
+from first_phase import arm_parser, family_weeks, solve_week  # this folder is on a script's path
 
 from optimizer import solve as solving
-from optimizer.bench.suites import load_suites
 
 
 def main() -> None:
@@ -21,7 +20,7 @@ def main() -> None:
     parser.add_argument("--terms", default="load_balance", help="terms the step settles, in turn")
     args = parser.parse_args()
     solving.FIRST_TERMS = tuple(args.terms.split(","))
-    weeks = chosen(load_suites()[args.family], args)
+    weeks = family_weeks(args)
     for arm in args.arms.split(","):
         solving.LOAD_FIRST_SHARE = float(arm)  # read by _search at each solve
         for week in weeks:

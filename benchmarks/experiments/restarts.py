@@ -15,16 +15,15 @@ Run: .venv/bin/python benchmarks/experiments/restarts.py M --arms 2,1 --seed 0
 
 from __future__ import annotations
 
-from first_phase import arm_parser, chosen, solve_week  # this folder is on the path when a script here runs
+from first_phase import arm_parser, family_weeks, solve_week  # this folder is on a script's path
 
 from optimizer import solve as solving
-from optimizer.bench.suites import load_suites
 
 
 def main() -> None:
     parser = arm_parser(__doc__, "2,1", "comma-separated numbers of runs")
     args = parser.parse_args()
-    weeks = chosen(load_suites()[args.family], args)
+    weeks = family_weeks(args)
     for arm in (int(a) for a in args.arms.split(",")):
         for week in weeks:
             ends, bounds = [], []

@@ -39,11 +39,10 @@ from __future__ import annotations
 
 import time
 
-from common import solved_with_times, week_seeds
-from first_phase import arm_parser, chosen
+from common import solved_with_times
+from first_phase import arm_parser, family_weeks
 
 from optimizer import solve as solving
-from optimizer.bench.suites import load_suites
 from optimizer.relaxation import ROOT_BOUND
 
 
@@ -94,9 +93,8 @@ class PausedRoot(solving._BoundThread):
 
 def main() -> None:
     parser = arm_parser(__doc__, "off,pause:5", "off, pause:RESUME, far:STEPS:RESUME")
-    parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
     args = parser.parse_args()
-    weeks = chosen(load_suites(week_seeds=week_seeds(args.week_seeds))[args.family], args)
+    weeks = family_weeks(args)
     shipped = solving._BoundThread
     try:
         for arm in args.arms.split(","):

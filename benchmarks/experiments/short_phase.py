@@ -22,11 +22,10 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python short_phase.py M --arms
 
 from __future__ import annotations
 
-from common import HIGHS_PEER, final_cell, objective_cells, progress_recorder, reached_at, week_seeds
-from first_phase import arm_options, chosen, phase_parser
+from common import HIGHS_PEER, final_cell, objective_cells, progress_recorder, reached_at
+from first_phase import arm_options, family_weeks, phase_parser
 
 from optimizer import solve as solving
-from optimizer.bench.suites import load_suites
 
 CELLS = (2, 4, 6, 10, 30, 60)
 
@@ -35,12 +34,11 @@ def main() -> None:
     parser = phase_parser(
         __doc__, "none,shipped", "comma-separated none, shipped, or on/off:SHARE[:plain]", 0
     )
-    parser.add_argument("--week-seeds", default=None, help="weeks of these generator seeds, e.g. 4,5")
     args = parser.parse_args()
     print(f"| week | arm | {' | '.join(f'at {c} s' for c in CELLS)} | final | to HiGHS's roster (s) |")
     for arm in args.arms.split(","):
         options = arm_options(arm, args)
-        for week in chosen(load_suites(week_seeds=week_seeds(args.week_seeds))[args.family], args):
+        for week in family_weeks(args):
             events: list[tuple[float, float]] = []
             result = solving.solve(week.scenario(), options, on_progress=progress_recorder(events))
             target = HIGHS_PEER.get(week.name)
