@@ -55,14 +55,11 @@ def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
     return parser
 
 
-def chosen(weeks: list[BenchWeek], args: argparse.Namespace) -> list[BenchWeek]:
-    """The family's weeks an experiment runs: the first ``--weeks``, then those ``--only`` names."""
-    return named(weeks[: args.weeks], args.only)
-
-
 def family_weeks(args: argparse.Namespace) -> list[BenchWeek]:
-    """``chosen`` from ``args.family``'s weeks: the suites file's, or those of ``--week-seeds``."""
-    return chosen(load_suites(week_seeds=week_seeds(args.week_seeds))[args.family], args)
+    """The family's weeks an experiment runs (the suites file's, or those of ``--week-seeds``):
+    the first ``--weeks``, then those ``--only`` names."""
+    weeks = load_suites(week_seeds=week_seeds(args.week_seeds))[args.family]
+    return named(weeks[: args.weeks], args.only)
 
 
 SHIPPED = {
