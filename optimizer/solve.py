@@ -81,6 +81,10 @@ M-120p-s1 / s2 / s3 and Riverbend (80 patients) against 715 / 694 / 715 / 436, r
 M-120p-s1 720 / 723 / 720, within 0.5 % twice. The root with every row gets there where the
 LP's rows do not (715), and run for the whole minute it cost Riverbend its proof (437 twice).
 """
+BOUND_WAIT_SHARE = 0.5
+"""Of the time limit, the longest the LP or root of the bound thread waits for the whole week's
+search (``_BoundThread``): on L weeks, whose first phase takes up to ``ONE_FAMILY_SHARE`` of
+the time, this is when the root starts."""
 ROOT_STALL_S = 10.0
 """Seconds without a rise of its bound after which ``EARLY_ROOT``'s root gives its core back."""
 
@@ -479,9 +483,9 @@ class _BoundThread:
     bound reaches the watcher when it is known, and ``stop`` cancels a solve still running.
     The LP goes without the rows of ``leave_out`` (``LP_LEAVES_OUT``); the MIP keeps all.
     The LP starts once the search of the whole week has a roster, or the first phase on
-    home blocks has ended (or half the time has gone by): on two cores it competes with
-    CP-SAT's workers, and a first roster and the first phase's progress matter more than
-    a bound (400 patients: first rosters at 7.7–20.1 s with the LP from the start,
+    home blocks has ended (or ``BOUND_WAIT_SHARE`` of the time has gone by): on two cores
+    it competes with CP-SAT's workers, and a first roster and the first phase's progress
+    matter more than a bound (400 patients: first rosters at 7.7–20.1 s with the LP from the start,
     10.9–13.0 s for the reference peer without it).
 
     With ``kind`` "root" (weeks of ``ROOT_CUTS`` patients) HiGHS's
@@ -519,7 +523,7 @@ class _BoundThread:
     def _run(self) -> None:
         started = time.monotonic()
         if self.kind in ("lp", "root"):
-            self.watcher.searching.wait(timeout=self.time_limit / 2)
+            self.watcher.searching.wait(timeout=self.time_limit * BOUND_WAIT_SHARE)
         if self.solver.cancelled:
             return
         try:
