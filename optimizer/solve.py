@@ -485,8 +485,8 @@ class _BoundThread:
     The LP starts once the search of the whole week has a roster, or the first phase on
     home blocks has ended (or ``BOUND_WAIT_SHARE`` of the time has gone by): on two cores
     it competes with CP-SAT's workers, and a first roster and the first phase's progress
-    matter more than a bound (400 patients: first rosters at 7.7–20.1 s with the LP from the start,
-    10.9–13.0 s for the reference peer without it).
+    matter more than a bound (400 patients: first rosters at 7.7–20.1 s with the LP from
+    the start, 10.9–13.0 s for the reference peer without it).
 
     With ``kind`` "root" (weeks of ``ROOT_CUTS`` patients) HiGHS's
     root node with its rounds of cuts takes the LP's place, on the same rows and from the

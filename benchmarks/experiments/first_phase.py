@@ -42,6 +42,14 @@ def solve_week(week: BenchWeek, options: solving.SolveOptions) -> tuple[solving.
     return result, f"first roster at {min(firsts):.1f} s of search" if firsts else "no roster"
 
 
+def outcome(result: solving.SolveResult) -> str:
+    """A solve's roster and its gap, for an experiment's line: ``2172 (gap 4.3 %)``."""
+    if result.objective is None:
+        return "no roster"
+    gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
+    return f"{result.objective:g} (gap {gap})"
+
+
 def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
     """The arguments of every experiment here that runs a family's weeks arm by arm."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
@@ -127,9 +135,7 @@ def main() -> None:
         options = arm_options(arm, args)
         for week in family_weeks(args):
             result, first = solve_week(week, options)
-            gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
-            found = f"{result.objective:g} (gap {gap})" if result.objective is not None else "no roster"
-            print(f"{arm}: {week.name} {found}, {first}, {result.terms}", flush=True)
+            print(f"{arm}: {week.name} {outcome(result)}, {first}, {result.terms}", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,7 @@ Run: cd benchmarks/experiments && ../../.venv/bin/python root_start.py L --arms 
 
 from __future__ import annotations
 
-from common import final_cell
-from first_phase import arm_parser, family_weeks, solve_week
+from first_phase import arm_parser, family_weeks, outcome, solve_week
 
 from optimizer import solve as solving
 
@@ -29,9 +28,7 @@ def main() -> None:
             solving.BOUND_WAIT_SHARE = float(arm)  # read by each solve's bound thread
             for week in family_weeks(args):
                 result, first = solve_week(week, options)
-                gap = f"{100 * result.gap:.1f} %" if result.gap is not None else "-"
-                bound = result.best_bound
-                print(f"{arm}: {week.name} {final_cell(result)} / {bound} ({gap}), {first}", flush=True)
+                print(f"{arm}: {week.name} {outcome(result)}, bound {result.best_bound}, {first}", flush=True)
     finally:
         solving.BOUND_WAIT_SHARE = SHIPPED
 
