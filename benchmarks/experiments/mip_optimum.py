@@ -11,6 +11,13 @@ optimum is 725").
 
 Run (in benchmarks/experiments):
      ../../.venv/bin/python mip_optimum.py M-120p-s3 --below 727 --seconds 900
+     ../../.venv/bin/python mip_optimum.py S-30p-s15 --week-seeds 15 --below 221 --seconds 60 --highs-seed 1
+
+Measured 2026-12-08 (AMD EPYC, nothing else running) on the S weeks of seeds 4-15, each
+below its best roster known, 60 s: proven at 0.3-1.3 s on three weeks (s4, s8, s13), at
+19.7-57.5 s on seven, not in 60 s on s7; on s9 a roster of 205 below the 206 known. The
+last step (bound one below the roster to the roster) took most of it. S-30p-s15 with
+HiGHS's seeds 1-5: proven at 24.2-33.7 s (benchmarks/JOURNAL.md, session-42).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import argparse
 import time
 
 import numpy as np
-from common import weeks_by_name
+from common import week_seeds, weeks_by_name
 
 from optimizer.check import check_roster
 from optimizer.instance import Instance
@@ -34,8 +41,10 @@ def main() -> None:
     parser.add_argument("week", help="a benchmark week, e.g. M-120p-s3")
     parser.add_argument("--below", type=float, required=True, help="a roster's objective to look below")
     parser.add_argument("--seconds", type=float, default=900.0)
+    parser.add_argument("--highs-seed", type=int, default=None, help="HiGHS's random_seed (default: its own)")
+    parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
     args = parser.parse_args()
-    scenario = weeks_by_name()[args.week].scenario()
+    scenario = weeks_by_name(week_seeds(args.week_seeds))[args.week].scenario()
     built = RosterModel(Instance(scenario))
     relaxation = linearize(built.model)
     started = time.monotonic()
@@ -54,7 +63,9 @@ def main() -> None:
         report = check_roster(scenario, Roster.for_week(scenario, info, built.extract(fixed.value)))
         print(f"           checked: objective {value:.0f}, checker {'clean' if report.ok else 'not clean'}")
 
-    BoundSolver().branch_and_bound(relaxation, args.seconds, on_bound, on_roster, args.below)
+    extra = {} if args.highs_seed is None else {"random_seed": args.highs_seed}
+    # branch_and_bound's own MIP, with HiGHS's seed as the one option over it
+    BoundSolver()._mip(relaxation, args.seconds, on_bound, on_roster, extra, args.below)
     print(f"{time.monotonic() - started:7.1f} s  ended (proven where the last bound meets the last roster)")
 
 
