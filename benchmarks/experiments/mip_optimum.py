@@ -11,7 +11,8 @@ optimum is 725").
 
 Run (in benchmarks/experiments):
      ../../.venv/bin/python mip_optimum.py M-120p-s3 --below 727 --seconds 900
-     ../../.venv/bin/python mip_optimum.py S-30p-s15 --week-seeds 15 --below 221 --seconds 60 --highs-seed 1
+     ../../.venv/bin/python mip_optimum.py S-30p-s15 --week-seeds 15 --below 221 --seconds 60 \\
+         --highs random_seed=1
 
 Measured 2026-12-08 (AMD EPYC, nothing else running) on the S weeks of seeds 4-15, each
 below its best roster known, 60 s: proven at 0.3-1.3 s on three weeks (s4, s8, s13), at
@@ -36,12 +37,25 @@ from optimizer.roster import Roster, SolverInfo
 from optimizer.solve import _checked
 
 
+def _option(text: str) -> tuple[str, object]:
+    """``threads=2`` as ("threads", 2): a bool (true/false), an int, a float, or else the text itself."""
+    name, _, raw = text.partition("=")
+    if raw in ("true", "false"):
+        return name, raw == "true"
+    for kind in (int, float):
+        try:
+            return name, kind(raw)
+        except ValueError:
+            pass
+    return name, raw
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("week", help="a benchmark week, e.g. M-120p-s3")
     parser.add_argument("--below", type=float, required=True, help="a roster's objective to look below")
     parser.add_argument("--seconds", type=float, default=900.0)
-    parser.add_argument("--highs-seed", type=int, default=None, help="HiGHS's random_seed (default: its own)")
+    parser.add_argument("--highs", action="append", default=[], help="HiGHS option NAME=VALUE (repeatable)")
     parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
     args = parser.parse_args()
     scenario = weeks_by_name(week_seeds(args.week_seeds))[args.week].scenario()
@@ -63,8 +77,8 @@ def main() -> None:
         report = check_roster(scenario, Roster.for_week(scenario, info, built.extract(fixed.value)))
         print(f"           checked: objective {value:.0f}, checker {'clean' if report.ok else 'not clean'}")
 
-    extra = {} if args.highs_seed is None else {"random_seed": args.highs_seed}
-    # branch_and_bound's own MIP, with HiGHS's seed as the one option over it
+    # branch_and_bound's own MIP, with --highs's options over it
+    extra = dict(map(_option, args.highs))
     BoundSolver()._mip(relaxation, args.seconds, on_bound, on_roster, extra, args.below)
     print(f"{time.monotonic() - started:7.1f} s  ended (proven where the last bound meets the last roster)")
 
