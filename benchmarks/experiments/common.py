@@ -40,6 +40,16 @@ def week_seeds(text: str | None) -> list[int] | None:
     return [int(s) for s in text.split(",")] if text else None
 
 
+def add_highs_option(parser: argparse.ArgumentParser) -> None:
+    """``--highs NAME=VALUE``, repeatable: HiGHS options over an experiment's own (``highs_options``)."""
+    parser.add_argument("--highs", action="append", default=[], metavar="NAME=VALUE", help="a HiGHS option")
+
+
+def highs_options(texts: list[str]) -> dict[str, str]:
+    """``--highs``'s values by name, as text: HiGHS's setOptionValue parses text for options of any type."""
+    return dict(text.partition("=")[::2] for text in texts)
+
+
 def named(weeks: list[BenchWeek], only: str | None) -> list[BenchWeek]:
     """The weeks whose names ``only`` lists (comma-separated), or all of them without it."""
     if only is None:

@@ -27,7 +27,7 @@ import argparse
 import time
 
 import numpy as np
-from common import week_seeds, weeks_by_name
+from common import add_highs_option, highs_options, week_seeds, weeks_by_name
 
 from optimizer.check import check_roster
 from optimizer.instance import Instance
@@ -37,25 +37,12 @@ from optimizer.roster import Roster, SolverInfo
 from optimizer.solve import _checked
 
 
-def _option(text: str) -> tuple[str, object]:
-    """``threads=2`` as ("threads", 2): a bool (true/false), an int, a float, or else the text itself."""
-    name, _, raw = text.partition("=")
-    if raw in ("true", "false"):
-        return name, raw == "true"
-    for kind in (int, float):
-        try:
-            return name, kind(raw)
-        except ValueError:
-            pass
-    return name, raw
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("week", help="a benchmark week, e.g. M-120p-s3")
     parser.add_argument("--below", type=float, required=True, help="a roster's objective to look below")
     parser.add_argument("--seconds", type=float, default=900.0)
-    parser.add_argument("--highs", action="append", default=[], help="HiGHS option NAME=VALUE (repeatable)")
+    add_highs_option(parser)
     parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
     args = parser.parse_args()
     scenario = weeks_by_name(week_seeds(args.week_seeds))[args.week].scenario()
@@ -78,8 +65,7 @@ def main() -> None:
         print(f"           checked: objective {value:.0f}, checker {'clean' if report.ok else 'not clean'}")
 
     # branch_and_bound's own MIP, with --highs's options over it
-    extra = dict(map(_option, args.highs))
-    BoundSolver()._mip(relaxation, args.seconds, on_bound, on_roster, extra, args.below)
+    BoundSolver()._mip(relaxation, args.seconds, on_bound, on_roster, highs_options(args.highs), args.below)
     print(f"{time.monotonic() - started:7.1f} s  ended (proven where the last bound meets the last roster)")
 
 

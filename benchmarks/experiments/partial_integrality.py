@@ -21,7 +21,7 @@ import time
 from collections import Counter
 
 import highspy
-from common import weeks_by_name
+from common import add_highs_option, highs_options, weeks_by_name
 from mip_of_model import _tracer
 
 from optimizer.instance import Instance
@@ -46,9 +46,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--root", action="store_true", help="HiGHS's root node only, no heuristics")
     parser.add_argument("--trace", action="store_true", help="print HiGHS's bound each time it rises")
-    parser.add_argument(
-        "--highs", action="append", default=[], metavar="NAME=VALUE", help="a HiGHS option (string)"
-    )
+    add_highs_option(parser)
     args = parser.parse_args()
     weeks = weeks_by_name()
     for name in args.weeks:
@@ -74,8 +72,7 @@ def main() -> None:
             h.setOptionValue("mip_rel_gap", 0.0)
             for key, value in (ROOT_NODE_ONLY if args.root else {}).items():
                 h.setOptionValue(key, value)
-            for option in args.highs:
-                key, _, value = option.partition("=")
+            for key, value in highs_options(args.highs).items():
                 h.setOptionValue(key, value)
             h.passModel(lp)
             started = time.monotonic()
