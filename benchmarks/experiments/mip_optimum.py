@@ -18,7 +18,8 @@ Measured 2026-12-08 (AMD EPYC, nothing else running) on the S weeks of seeds 4-1
 below its best roster known, 60 s: proven at 0.3-1.3 s on three weeks (s4, s8, s13), at
 19.7-57.5 s on seven, not in 60 s on s7; on s9 a roster of 205 below the 206 known. The
 last step (bound one below the roster to the roster) took most of it. S-30p-s15 with
-HiGHS's seeds 1-5: proven at 24.2-33.7 s (benchmarks/JOURNAL.md, session-42).
+HiGHS's seeds 1-5: proven at 24.2-33.7 s (benchmarks/JOURNAL.md, session-42). ``--cpsat``
+puts the same question to CP-SAT's tuned two-worker portfolio (the row, no HiGHS).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import argparse
 import time
 
 import numpy as np
-from common import add_highs_option, highs_options, week_seeds, weeks_by_name
+from common import add_highs_option, highs_options, tuned_solver, week_seeds, weeks_by_name
 
 from optimizer.check import check_roster
 from optimizer.instance import Instance
@@ -37,16 +38,34 @@ from optimizer.roster import Roster, SolverInfo
 from optimizer.solve import _checked
 
 
+def _cpsat_below(built: RosterModel, below: float, seconds: float) -> None:
+    """The same question put to CP-SAT as the shipped two-worker portfolio searches (``--cpsat``)."""
+    built.model.add(built.objective <= round(below) - 1)
+    solver = tuned_solver(0, seconds)
+    started = time.monotonic()
+    status = solver.status_name(solver.solve(built.model))
+    found = f", roster {solver.objective_value:.0f}" if status in ("OPTIMAL", "FEASIBLE") else ""
+    proven = status == "INFEASIBLE"
+    bound = " (nothing below: proven)" if proven else f", bound {solver.best_objective_bound:.0f}"
+    print(f"{time.monotonic() - started:7.1f} s  {status}{found}{bound}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("week", help="a benchmark week, e.g. M-120p-s3")
     parser.add_argument("--below", type=float, required=True, help="a roster's objective to look below")
     parser.add_argument("--seconds", type=float, default=900.0)
     add_highs_option(parser)
+    parser.add_argument(
+        "--cpsat", action="store_true", help="CP-SAT's tuned two-worker portfolio below the roster instead"
+    )
     parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
     args = parser.parse_args()
     scenario = weeks_by_name(week_seeds(args.week_seeds))[args.week].scenario()
     built = RosterModel(Instance(scenario))
+    if args.cpsat:
+        _cpsat_below(built, args.below, args.seconds)
+        return
     relaxation = linearize(built.model)
     started = time.monotonic()
 
