@@ -23,7 +23,15 @@ from __future__ import annotations
 
 import argparse
 
-from common import HIGHS_PEER, objective_cells, progress_recorder, reached_at, week_seeds, weeks_by_name
+from common import (
+    HIGHS_PEER,
+    add_week_seeds_option,
+    objective_cells,
+    progress_recorder,
+    reached_at,
+    week_seeds,
+    weeks_by_name,
+)
 
 from optimizer import solve as solving
 
@@ -43,7 +51,7 @@ CHECKPOINTS = (5.0, 7.0, 10.0, 20.0, 60.0)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", required=True, help="comma-separated week names")
-    parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
+    add_week_seeds_option(parser)
     parser.add_argument("--arms", default="0.1,0.05", help="comma-separated shares for the load-first step")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)

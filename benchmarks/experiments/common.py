@@ -40,6 +40,11 @@ def week_seeds(text: str | None) -> list[int] | None:
     return [int(s) for s in text.split(",")] if text else None
 
 
+def add_week_seeds_option(parser: argparse.ArgumentParser) -> None:
+    """``--week-seeds 4,5``: the families' weeks of those seeds, not the suites file's (``week_seeds``)."""
+    parser.add_argument("--week-seeds", default=None, help="weeks of these seeds, as bench --week-seeds: 4,5")
+
+
 def add_highs_option(parser: argparse.ArgumentParser) -> None:
     """``--highs NAME=VALUE``, repeatable: HiGHS options over an experiment's own (``highs_options``)."""
     parser.add_argument("--highs", action="append", default=[], metavar="NAME=VALUE", help="a HiGHS option")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from common import named, week_seeds
+from common import add_week_seeds_option, named, week_seeds
 
 from optimizer import solve as solving
 from optimizer.bench.suites import BenchWeek, load_suites
@@ -59,7 +59,7 @@ def arm_parser(doc: str, arms: str, arms_help: str) -> argparse.ArgumentParser:
     parser.add_argument("--only", default=None, help="only these weeks of the family, e.g. riverbend")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
+    add_week_seeds_option(parser)
     return parser
 
 

@@ -22,7 +22,7 @@ import math
 import time
 from collections.abc import Callable
 
-from common import week_seeds, weeks_by_name
+from common import add_week_seeds_option, week_seeds, weeks_by_name
 
 from optimizer import solve as solving
 from optimizer.relaxation import Relaxation
@@ -101,7 +101,7 @@ def main() -> None:
     parser.add_argument("--arms", default="plain,rounds")
     parser.add_argument("--seeds", default="3,4,5")
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
+    add_week_seeds_option(parser)
     args = parser.parse_args()
     weeks = weeks_by_name(week_seeds(args.week_seeds))
     print("| week | arm | seed | final roster found (s) | proven (s) | roster | bound |")

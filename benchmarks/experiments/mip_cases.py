@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from common import solved_with_times, week_seeds, weeks_by_name
+from common import add_week_seeds_option, solved_with_times, week_seeds, weeks_by_name
 
 from optimizer import solve as solving
 from optimizer.instance import Instance
@@ -219,7 +219,7 @@ class CaseRounds(solving._BoundThread):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weeks", required=True, help="comma-separated week names")
-    parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
+    add_week_seeds_option(parser)
     parser.add_argument(
         "--arms",
         default="off,far:10:0",

@@ -38,7 +38,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from common import rounds_parser, tuned_solver, week_seeds, weeks_by_name
+from common import add_week_seeds_option, rounds_parser, tuned_solver, week_seeds, weeks_by_name
 from ortools.sat.python import cp_model
 from own_lns import decision_owners
 
@@ -154,7 +154,7 @@ class Snapshot(cp_model.CpSolverSolutionCallback):
 def main() -> None:
     parser = rounds_parser(__doc__.splitlines()[0], "cpsat,mip")
     parser.add_argument("--size", type=int, default=3, help="periods freed at first")
-    parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
+    add_week_seeds_option(parser)
     parser.add_argument(
         "--stall",
         type=float,

@@ -28,7 +28,14 @@ import argparse
 import time
 
 import numpy as np
-from common import add_highs_option, highs_options, tuned_solver, week_seeds, weeks_by_name
+from common import (
+    add_highs_option,
+    add_week_seeds_option,
+    highs_options,
+    tuned_solver,
+    week_seeds,
+    weeks_by_name,
+)
 
 from optimizer.check import check_roster
 from optimizer.instance import Instance
@@ -59,7 +66,7 @@ def main() -> None:
     parser.add_argument(
         "--cpsat", action="store_true", help="CP-SAT's tuned two-worker portfolio below the roster instead"
     )
-    parser.add_argument("--week-seeds", default=None, help="other weeks of the families (bench --week-seeds)")
+    add_week_seeds_option(parser)
     args = parser.parse_args()
     scenario = weeks_by_name(week_seeds(args.week_seeds))[args.week].scenario()
     built = RosterModel(Instance(scenario))

@@ -33,7 +33,7 @@ import argparse
 import time
 from collections.abc import Callable
 
-from common import final_cell, named, objective_cells, progress_recorder, week_seeds
+from common import add_week_seeds_option, final_cell, named, objective_cells, progress_recorder, week_seeds
 from ortools.sat.python import cp_model
 
 from optimizer.bench.suites import BenchWeek, load_suites, select
@@ -149,7 +149,7 @@ def week_parser(doc: str, arms: str, seconds: float) -> argparse.ArgumentParser:
     parser.add_argument("--arms", default=arms)
     parser.add_argument("--seconds", type=float, default=seconds)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--week-seeds", help="the weeks of these seeds (as bench --week-seeds), e.g. 4,5")
+    add_week_seeds_option(parser)
     parser.add_argument("--only", default=None, help="only these weeks of the families, e.g. riverbend")
     return parser
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import week_seeds, weeks_by_name
+from common import add_week_seeds_option, week_seeds, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("week", help="a benchmark week, e.g. M-120p-s2")
     parser.add_argument("--below", default="none", help="a roster's objective to look below, or none")
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--week-seeds", default=None, help="the weeks of these seeds (as bench --week-seeds)")
+    add_week_seeds_option(parser)
     args = parser.parse_args()
     below = None if args.below == "none" else float(args.below)
     week = weeks_by_name(week_seeds(args.week_seeds))[args.week]

@@ -17,7 +17,7 @@ import argparse
 import math
 import time
 
-from common import searched, week_seeds, weeks_by_name
+from common import add_week_seeds_option, searched, week_seeds, weeks_by_name
 
 from optimizer.instance import Instance
 from optimizer.model import RosterModel
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--minimise", action="store_true", help="each case an optimisation, not a probe")
     parser.add_argument("--solver", choices=["cpsat", "highs"], default="cpsat")
-    parser.add_argument("--week-seeds", help="the families' weeks of these seeds (as bench --week-seeds)")
+    add_week_seeds_option(parser)
     parser.add_argument("--fix", action="append", default=[], metavar="TERM=VALUE", help="hold a term too")
     args = parser.parse_args()
     low, high = (int(x) for x in args.sessions.split("-"))
